@@ -512,11 +512,10 @@ export class Raft {
       this.becomeFollower(this.term + 1, NONE);
       return false;
     }
+    // We may be missing from the snapshot's configuration: a member that is being added can be
+    // sent a snapshot taken before its addition. Installing it is still safe (it is committed
+    // state); we simply cannot campaign until we apply the entry that adds us.
     const cs = s.metadata.confState;
-    if (!cs.voters.includes(this.id) && !cs.learners.includes(this.id)) {
-      // Not in this configuration: applying it would leave us unable to take part.
-      return false;
-    }
     if (this.raftLog.matchTerm(s.metadata.index, s.metadata.term)) {
       // We already have the entries: just fast-forward the commit index.
       this.raftLog.commitTo(s.metadata.index);

@@ -94,6 +94,8 @@ export class SimNode {
   appliedIndex = 0;
   confState: ConfState;
   restarts = 0;
+  /** Snapshots received from a leader and installed. */
+  snapshotsInstalled = 0;
   constructor(
     readonly id: NodeId,
     storage: MemoryStorage,
@@ -117,6 +119,8 @@ export class SimCluster {
   /** Messages handed to the network, by type (including dropped ones). */
   readonly sent = new Map<string, number>();
   totalSent = 0;
+  /** Rejected appends sent (a measure of log back-up work). */
+  rejectedAppends = 0;
   /** node id -> partition group; members talk only within a group. */
   private readonly group = new Map<NodeId, number>();
   /** Disconnected members (6.824's disconnect): all their traffic is lost. */
@@ -272,6 +276,7 @@ export class SimCluster {
   private sendOne(m: Message): void {
     this.totalSent++;
     this.sent.set(m.type, (this.sent.get(m.type) ?? 0) + 1);
+    if (m.type === 'MsgAppResp' && m.reject) this.rejectedAppends++;
     const net = this.options.network;
     const target = this.nodes.get(m.to);
     if (!this.linked(m.from, m.to) || target === undefined || !target.up) {
@@ -343,6 +348,7 @@ export class SimCluster {
       node.machine.restore(rd.snapshot.data);
       node.appliedIndex = rd.snapshot.metadata.index;
       node.confState = rd.snapshot.metadata.confState;
+      node.snapshotsInstalled++;
       this.log(`${node.id} installed snapshot at ${rd.snapshot.metadata.index}`);
     }
     this.sendAll(rd.messages.filter((m) => !canSendBeforePersist(m)));
@@ -450,8 +456,18 @@ export class SimCluster {
     this.readListeners.push(listener);
   }
 
-  /** Proposes on a member; returns (index, term) if it is leader and appended, else undefined. */
+  /**
+   * Proposes on a member if it is the leader (as 6.824's Start): returns (index, term) if it
+   * appended, else undefined. Followers do not forward here; use proposeForwarded for that.
+   */
   propose(id: NodeId, data: Uint8Array): { index: number; term: number } | undefined {
+    const node = this.node(id);
+    if (node.raw === undefined || !node.raw.isLeader) return undefined;
+    return this.proposeForwarded(id, data);
+  }
+
+  /** Proposes on any live member; a follower forwards to the leader it knows. */
+  proposeForwarded(id: NodeId, data: Uint8Array): { index: number; term: number } | undefined {
     const node = this.node(id);
     if (node.raw === undefined) return undefined;
     try {
@@ -466,7 +482,7 @@ export class SimCluster {
 
   proposeConfChange(id: NodeId, cc: ConfChange): { index: number; term: number } | undefined {
     const node = this.node(id);
-    if (node.raw === undefined) return undefined;
+    if (node.raw === undefined || !node.raw.isLeader) return undefined;
     try {
       const at = node.raw.proposeConfChange(cc);
       this.kick(node);
