@@ -2,7 +2,6 @@
 // based at the requested base name) and PUT /archive extraction with the layer safety rules. Effectful.
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
-import { once } from 'node:events';
 import { join, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
@@ -11,8 +10,7 @@ import { decompressed } from './decompress.js';
 import { lstatOrUndefined } from './safe-fs.js';
 import { notFound, resolveContainerPath, resolveInRoot } from './scoped-path.js';
 import { untar } from './untar.js';
-
-type EntryHeader = Parameters<tar.Pack['entry']>[0];
+import { packEntry, packStream, type TarEntryHeader } from './tar-stream-io.js';
 
 export interface TarFromPathOptions {
   containerName?: string;
@@ -83,31 +81,14 @@ async function writeTree(pack: tar.Pack, hostPath: string, entryName: string): P
   }
 }
 
-async function addEntry(pack: tar.Pack, header: EntryHeader): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    pack.entry(header, (err) => (err ? reject(err) : resolve()));
-  });
+async function addEntry(pack: tar.Pack, header: TarEntryHeader): Promise<void> {
+  await packEntry(pack, header);
 }
 
-async function addFile(pack: tar.Pack, header: EntryHeader, hostPath: string): Promise<void> {
-  const size = header.size ?? 0;
-  let finished!: (err?: Error | null) => void;
-  const done = new Promise<void>((resolve, reject) => {
-    finished = (err) => (err ? reject(err) : resolve());
-  });
-  const entry = pack.entry(header, finished);
-  let written = 0;
-  if (size > 0) {
-    // Read at most the size announced in the header: a file growing meanwhile must not corrupt the tar.
-    for await (const chunk of createReadStream(hostPath, { end: size - 1 })) {
-      const buffer = chunk as Buffer;
-      written += buffer.length;
-      if (!entry.write(buffer)) await once(entry, 'drain');
-    }
-  }
-  if (written < size) entry.destroy(new Error(`${hostPath} shrank while being archived`));
-  else entry.end(null);
-  await done;
+async function addFile(pack: tar.Pack, header: TarEntryHeader & { size: number }, hostPath: string): Promise<void> {
+  // Read at most the size announced in the header: a file growing meanwhile must not corrupt the tar.
+  const body: AsyncIterable<unknown> = header.size > 0 ? createReadStream(hostPath, { end: header.size - 1 }) : Readable.from([]);
+  await packStream(pack, header, body);
 }
 
 export interface ExtractToPathOptions {

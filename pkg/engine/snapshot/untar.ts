@@ -4,12 +4,11 @@ import { constants, type Stats } from 'node:fs';
 import { chmod, link, lchown, lutimes, mkdir, open, symlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { once } from 'node:events';
-import tar from 'tar-stream';
 import { InvalidArgumentError } from '../../errdefs/index.js';
 import { classifyWhiteout, entryError, normalizeEntryName } from './entry-path.js';
 import { makeNode, makeWhiteout, setOpaque } from './host-tools.js';
 import { checkParentDirs, ensureParentDirs, lstatOrUndefined, removePath } from './safe-fs.js';
+import { drainBody, readTarEntries, type TarEntryBody, type TarHeader } from './tar-stream-io.js';
 
 export interface UntarOptions {
   /** 'overlay' turns `.wh.` entries into overlay whiteouts (layers); 'none' stores them as files. */
@@ -33,24 +32,16 @@ interface PendingTimes {
 
 /** Reads `source` (an uncompressed tar) to its very end and unpacks it below `root`. */
 export async function untar(root: string, source: Readable, options: UntarOptions): Promise<UntarResult> {
-  const extract = tar.extract();
-  const feeding = feed(source, extract);
   const directoryTimes: PendingTimes[] = [];
   let entries = 0;
   try {
-    for await (const entry of extract) {
+    await readTarEntries(source, async (header, body) => {
       entries++;
-      await unpackEntry(root, entry, options, directoryTimes);
-    }
+      await unpackEntry(root, header, body, options, directoryTimes);
+    });
   } catch (err) {
-    extract.destroy(err as Error);
-    source.destroy();
-    await feeding.catch(() => undefined);
     throw wrapTarError(err);
   }
-  await feeding.catch((err: unknown) => {
-    throw wrapTarError(err);
-  });
   // Directory mtimes last: creating children inside a directory changes its mtime.
   for (const { path, mtime } of directoryTimes.reverse()) await lutimes(path, mtime, mtime);
   return { entries };
@@ -65,28 +56,15 @@ function wrapTarError(err: unknown): Error {
   return err instanceof Error ? err : new Error(message);
 }
 
-async function feed(source: Readable, extract: tar.Extract): Promise<void> {
-  try {
-    for await (const chunk of source) {
-      if (!extract.write(chunk as Buffer)) await once(extract, 'drain');
-    }
-    extract.end(null);
-  } catch (err) {
-    extract.destroy(err as Error);
-    throw err;
-  }
-}
+const drain = drainBody;
 
-async function drain(body: AsyncIterable<unknown>): Promise<void> {
-  for await (const _chunk of body) {
-    // discard
-  }
-}
-
-type Entry = AsyncIterable<unknown> & { header: tar.Header };
-
-async function unpackEntry(root: string, entry: Entry, options: UntarOptions, directoryTimes: PendingTimes[]): Promise<void> {
-  const header = entry.header;
+async function unpackEntry(
+  root: string,
+  header: TarHeader,
+  entry: TarEntryBody,
+  options: UntarOptions,
+  directoryTimes: PendingTimes[],
+): Promise<void> {
   const name = header.name;
   const relative = normalizeEntryName(name);
   if (relative === '') {
