@@ -1,0 +1,28 @@
+// Public surface of pkg/compose: loading and checking compose projects, canonical output, the
+// service graph, config hashes and (in later modules) the convergence planner.
+
+export { ComposeError, configError, exitCodeOf, type ComposeErrorKind, type ErrorLocation } from './errors.js';
+export { loadProject, discoverComposeFiles, normalizeProjectName, DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_FILE_NAMES, type ProjectOptions } from './project.js';
+export { runComposeConfig, renderProject, type ConfigCommandOptions } from './config.js';
+export { nodeFileSystem } from './fs.js';
+export type { ComposeFileSystem } from './loader.js';
+export { serviceConfigHash, resourceConfigHash } from './hash.js';
+export {
+  buildServiceGraph,
+  findCycle,
+  startLevels,
+  startOrder,
+  stopOrder,
+  withDependencies,
+  withDependents,
+  dependentsOf,
+  restartDependents,
+  DependencyCycleError,
+  type DependencyEdge,
+  type ServiceGraph,
+} from './graph.js';
+export { substitute, TemplateError } from './template.js';
+export { parseDotEnv } from './dotenv.js';
+export { parseDuration, formatDuration, parseBytes } from './units.js';
+export { parsePortSpec, parseVolumeSpec, parseShellWords } from './shortsyntax.js';
+export type * from './model.js';
