@@ -533,6 +533,28 @@ export class SimCluster {
     this.checker.checkLogMatching(this.logs());
   }
 
+  /** One line per member: role, term, log bounds, commit, applied and (on a leader) progress. */
+  describeState(): string[] {
+    const lines: string[] = [];
+    for (const node of this.nodes.values()) {
+      const raw = node.raw;
+      if (raw === undefined) {
+        lines.push(`${node.id}: down (disk last index ${node.storage.lastIndex()})`);
+        continue;
+      }
+      const r = raw.raft;
+      let line =
+        `${node.id}: ${r.role} term=${r.term} vote=${r.vote} lead=${r.lead} log=[${r.raftLog.firstIndex()},${r.raftLog.lastIndex()}]` +
+        ` commit=${r.raftLog.committed} applied=${r.raftLog.applied} inflight=${node.inFlight !== undefined}` +
+        ` conf=${JSON.stringify(r.confState())}`;
+      if (r.role === 'leader') {
+        for (const [id, pr] of r.tracker.progress) line += `\n    ${id}: ${pr.describe()}`;
+      }
+      lines.push(line);
+    }
+    return lines;
+  }
+
   // ---- tracing ----
 
   log(line: string | (() => string)): void {
