@@ -193,7 +193,15 @@ function extendService(
   let baseResets: readonly Path[] = resets;
   if (typeof extendsConfig.file === 'string') {
     baseFile = absPath(extendsConfig.file, { workingDir: posix.dirname(file), home: context.home });
-    const docs = readDocuments(context, baseFile, environment, false);
+    let docs: ReturnType<typeof readDocuments>;
+    try {
+      docs = readDocuments(context, baseFile, environment, false);
+    } catch (err) {
+      if (err instanceof ComposeError && err.kind === 'file_not_found') {
+        throw new ComposeError('file_not_found', `cannot extend service "${name}": ${err.detail}`, where);
+      }
+      throw err;
+    }
     let merged: Dict = {};
     for (const d of docs) merged = mergeValues(merged, canonicalize(d.value, (path) => context.sources.locate(path))) as Dict;
     resolveRelativePaths(merged, { workingDir: posix.dirname(baseFile), home: context.home });

@@ -58,7 +58,7 @@ export function parseComposeYaml(text: string, file: string): ParsedDocument[] {
       throw configError(`yaml: ${message}`, { file, line: pos.line, column: pos.col });
     }
     if (doc.contents === null) continue;
-    out.push(new DocumentReader(doc, file, lineCounter).read());
+    out.push(new DocumentReader(doc, file, lineCounter, text).read());
   }
   return out;
 }
@@ -73,6 +73,7 @@ class DocumentReader {
     private readonly doc: Document.Parsed,
     private readonly file: string,
     private readonly lineCounter: LineCounter,
+    private readonly text: string,
   ) {}
 
   read(): ParsedDocument {
@@ -121,6 +122,10 @@ class DocumentReader {
     if (isScalar(target)) {
       const value = target.value;
       if (value === undefined) return null;
+      if (target.type === 'PLAIN' && target.range !== undefined && target.range !== null) {
+        const legacy = legacyInteger(this.text.slice(target.range[0], target.range[1]));
+        if (legacy !== undefined) return legacy;
+      }
       if (typeof value === 'bigint') return Number(value);
       return value;
     }
@@ -184,3 +189,17 @@ class DocumentReader {
 }
 
 const RESET: unique symbol = Symbol('reset');
+
+/**
+ * Integers the way yaml.v3 (and so compose) reads them where YAML 1.2 differs: `0400` is octal,
+ * `0b101` binary, `1_000` a thousand, `09` nine.
+ */
+function legacyInteger(source: string): number | undefined {
+  const match = /^([-+]?)(0[0-9_]+|0b[01_]+|[1-9][0-9]*_[0-9_]*)$/.exec(source.trim());
+  if (match === null) return undefined;
+  const sign = match[1] === '-' ? -1 : 1;
+  const digits = match[2].replace(/_/g, '');
+  if (digits.startsWith('0b')) return sign * Number.parseInt(digits.slice(2), 2);
+  if (/^0[0-7]+$/.test(digits)) return sign * Number.parseInt(digits, 8);
+  return sign * Number.parseInt(digits, 10);
+}
