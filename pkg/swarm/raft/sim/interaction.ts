@@ -98,6 +98,27 @@ export class InteractionEnv {
     switch (d.command) {
       case 'add-nodes':
         return this.addNodes(d);
+      case 'restart': {
+        // A crash and restart: volatile state is lost, the node comes back from its storage.
+        const id = Number(d.args[0]);
+        const { raw, storage } = this.node(id);
+        const r = raw.raft;
+        const fresh = new RawNode({
+          id,
+          storage,
+          electionTick: r.electionTimeout,
+          heartbeatTick: r.heartbeatTimeout,
+          random: ZERO_RANDOM,
+          applied: storage.hardState().commit,
+          preVote: r.preVote,
+          checkQuorum: r.checkQuorum,
+          maxSizePerMsg: r.maxMsgSize,
+        });
+        this.nodes.set(id, { raw: fresh, storage });
+        this.messages = this.messages.filter((m) => m.to !== id);
+        const f = fresh.raft;
+        return `INFO ${id} restarted: term=${f.term} vote=${f.vote} commit=${f.raftLog.committed} last=${f.raftLog.lastIndex()}`;
+      }
       case 'campaign':
         this.raw(d, 0).campaign();
         return '';
@@ -187,6 +208,7 @@ export class InteractionEnv {
         preVote: d.options.get('prevote') !== 'false',
         checkQuorum: d.options.get('checkquorum') !== 'false',
         maxInflightMsgs: Number(d.options.get('inflight') ?? '256'),
+        maxSizePerMsg: Number(d.options.get('maxsize') ?? String(1024 * 1024)),
       });
       this.nodes.set(id, { raw, storage });
       const r = raw.raft;
