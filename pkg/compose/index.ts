@@ -25,4 +25,36 @@ export { substitute, TemplateError } from './template.js';
 export { parseDotEnv } from './dotenv.js';
 export { parseDuration, formatDuration, parseBytes } from './units.js';
 export { parsePortSpec, parseVolumeSpec, parseShellWords } from './shortsyntax.js';
+export {
+  planConvergence,
+  isNoop,
+  isUpToDate,
+  serviceScale,
+  containerNumber,
+  networkCreateRequest,
+  volumeCreateRequest,
+  type PlanAction,
+  type PlanOptions,
+  type ConvergencePlan,
+  type ObservedContainer,
+  type ObservedNetwork,
+  type ObservedVolume,
+  type ObservedState,
+  type RecreateReason,
+  type NetworkCreateRequest,
+  type VolumeCreateRequest,
+} from './plan.js';
+export { predictObservedState } from './simulate.js';
+export {
+  buildContainerCreateRequest,
+  containerLabels,
+  networksByPriority,
+  type CreateRequest,
+  type CreateOptions,
+  type ContainerCreateBody,
+  type EndpointSettings,
+  type FileInjection,
+  type Mount,
+} from './create.js';
+export * from './labels.js';
 export type * from './model.js';
