@@ -157,23 +157,26 @@ export class ImageStore {
 
   /** POST /images/{name}/tag */
   async tag(refOrId: string, repository: string, tag?: string): Promise<void> {
-    const image = this.core.resolve(refOrId);
     const reference = parseRepoTag(repository, tag);
-    await this.core.setReference(reference, image);
-    this.core.emit('tag', image.id, familiarString(reference));
+    await this.core.exclusive(async () => {
+      const image = this.core.resolve(refOrId);
+      await this.core.setReference(reference, image);
+      this.core.emit('tag', image.id, familiarString(reference));
+    });
   }
 
   /** Records that `repository@digest` (a manifest digest, e.g. after a push or pull) is this image. */
   async addRepoDigest(refOrId: string, repository: string, digest: string): Promise<void> {
-    const image = this.core.resolve(refOrId);
     const named = parseReference(repository, { defaultTag: false });
     const reference = parseReference(`${fullName(named)}@${digest}`, { defaultTag: false });
-    await this.core.refs.add(reference, image.id);
+    await this.core.exclusive(async () => {
+      await this.core.refs.add(reference, this.core.resolve(refOrId).id);
+    });
   }
 
   /** DELETE /images/{name}: the Untagged/Deleted list, or dockerd's conflict errors. */
   async remove(refOrId: string, options: RemoveOptions = {}): Promise<DeleteResponseItem[]> {
-    return removeImage(this.core, refOrId, options);
+    return this.core.exclusive(() => removeImage(this.core, refOrId, options));
   }
 
   /** POST /images/create?fromSrc=-: a rootfs tar (plain or gzip) becomes a one-layer image; returns its id. */
@@ -204,13 +207,15 @@ export class ImageStore {
       created: options.config.created ?? formatTime(this.core.now()),
       rootfs: { type: 'layers', diff_ids: [...options.layerDiffIds] },
     };
-    if (options.parent) config.parent = this.core.resolve(options.parent).id;
-    const image = await this.core.registerImage(Buffer.from(JSON.stringify(config)), { parent: config.parent });
-    if (reference !== undefined) {
-      await this.core.setReference(reference, image);
-      this.core.emit('tag', image.id, familiarString(reference));
-    }
-    return image.id;
+    return this.core.exclusive(async () => {
+      if (options.parent) config.parent = this.core.resolve(options.parent).id;
+      const image = await this.core.registerImage(Buffer.from(JSON.stringify(config)), { parent: config.parent });
+      if (reference !== undefined) {
+        await this.core.setReference(reference, image);
+        this.core.emit('tag', image.id, familiarString(reference));
+      }
+      return image.id;
+    });
   }
 
   /** The stored original tar of a layer (what save and registry push send), if known. */

@@ -47,11 +47,13 @@ export async function importRootfs(core: ImageCore, stream: Readable, options: I
     os: platform.os,
     rootfs: { type: 'layers', diff_ids: [layer.diffId] },
   };
-  const image = await core.registerImage(Buffer.from(JSON.stringify(config)));
-  if (reference !== undefined) {
-    await core.setReference(reference, image);
-    core.emit('tag', image.id, familiarString(reference));
-  }
-  core.emit('import', image.id, image.id);
-  return image.id;
+  return core.exclusive(async () => {
+    const image = await core.registerImage(Buffer.from(JSON.stringify(config)));
+    if (reference !== undefined) {
+      await core.setReference(reference, image);
+      core.emit('tag', image.id, familiarString(reference));
+    }
+    core.emit('import', image.id, image.id);
+    return image.id;
+  });
 }

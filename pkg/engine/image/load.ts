@@ -176,16 +176,19 @@ async function loadDockerArchive(core: ImageCore, archive: ArchiveFiles, result:
     if (layers.length !== config.rootfs.diff_ids.length) {
       throw new InvalidArgumentError(`invalid manifest, layers length mismatch: expected ${layers.length}, got ${config.rootfs.diff_ids.length}`);
     }
-    await loadLayers(core, config.rootfs.diff_ids, layers.map((path) => archive.require(path)));
-    const image = await core.registerImage(configBytes);
-    idLines.push(`Loaded image ID: ${image.id}\n`);
-    refCount = 0;
-    for (const repoTag of item.RepoTags ?? []) {
+    const references = (item.RepoTags ?? []).map((repoTag) => {
       const reference = parseReference(repoTag, { defaultTag: false });
       if (reference.tag === undefined || reference.digest !== undefined) throw new InvalidArgumentError(`invalid tag ${JSON.stringify(repoTag)}`);
-      await tagLoaded(core, image, reference, say);
-      refCount++;
-    }
+      return reference;
+    });
+    await loadLayers(core, config.rootfs.diff_ids, layers.map((path) => archive.require(path)));
+    const image = await core.exclusive(async () => {
+      const registered = await core.registerImage(configBytes);
+      for (const reference of references) await tagLoaded(core, registered, reference, say);
+      return registered;
+    });
+    idLines.push(`Loaded image ID: ${image.id}\n`);
+    refCount = references.length;
     if (item.Parent) parents.push([image, item.Parent]);
     result.imageIds.push(image.id);
     core.emit('load', image.id, image.id);
@@ -235,7 +238,6 @@ async function loadOciLayout(core: ImageCore, archive: ArchiveFiles, result: Loa
       throw new InvalidArgumentError(`invalid manifest, layers length mismatch: expected ${layers.length}, got ${config.rootfs.diff_ids.length}`);
     }
     await loadLayers(core, config.rootfs.diff_ids, layers.map((layer) => archive.require(blobPath(layer.digest))));
-    const image = await core.registerImage(configBytes);
     const name = top.annotations?.['io.containerd.image.name'] ?? top.annotations?.['org.opencontainers.image.ref.name'];
     let reference: ImageReference | undefined;
     try {
@@ -243,11 +245,13 @@ async function loadOciLayout(core: ImageCore, archive: ArchiveFiles, result: Loa
     } catch {
       reference = undefined; // a bare tag like "latest" names no repository
     }
-    if (reference?.tag !== undefined && reference.digest === undefined && /[:/]/.test(name ?? '')) {
-      await tagLoaded(core, image, reference, say);
-    } else {
-      say(`Loaded image ID: ${image.id}\n`);
-    }
+    const tag = reference?.tag !== undefined && reference.digest === undefined && /[:/]/.test(name ?? '') ? reference : undefined;
+    const image = await core.exclusive(async () => {
+      const registered = await core.registerImage(configBytes);
+      if (tag !== undefined) await tagLoaded(core, registered, tag, say);
+      return registered;
+    });
+    if (tag === undefined) say(`Loaded image ID: ${image.id}\n`);
     result.imageIds.push(image.id);
     core.emit('load', image.id, image.id);
   }
@@ -292,8 +296,12 @@ async function loadLegacyArchive(core: ImageCore, archive: ArchiveFiles, result:
       const top = { ...chain[chain.length - 1].json };
       for (const key of ['id', 'parent', 'Size', 'parent_id', 'layer_id', 'throwaway']) delete top[key];
       const config = { ...top, rootfs: { type: 'layers', diff_ids: diffIds }, history };
-      const image = await core.registerImage(Buffer.from(JSON.stringify(config)));
-      await tagLoaded(core, image, parseReference(`${name}:${tag}`), say);
+      const reference = parseReference(`${name}:${tag}`);
+      const image = await core.exclusive(async () => {
+        const registered = await core.registerImage(Buffer.from(JSON.stringify(config)));
+        await tagLoaded(core, registered, reference, say);
+        return registered;
+      });
       result.imageIds.push(image.id);
       core.emit('load', image.id, image.id);
     }

@@ -116,7 +116,8 @@ export function parseReference(text: string, options: { defaultTag?: boolean } =
 
 /** "docker.io/library/busybox" */
 export function fullName(reference: Pick<ImageReference, 'domain' | 'path'>): string {
-  return `${reference.domain}/${reference.path}`;
+  // A first component with "." that is no valid host (e.g. "a__b.c") leaves the domain empty, as in Go.
+  return reference.domain === '' ? reference.path : `${reference.domain}/${reference.path}`;
 }
 
 /** "busybox", "localhost:5000/a/b", "someuser/app" */

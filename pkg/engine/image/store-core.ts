@@ -71,6 +71,8 @@ export class ImageCore {
   readonly images = new Map<string, ImageRecord>();
   /** diffID → stored original tars (compressed or not) that decompress to it. */
   private readonly layerBlobs = new Map<string, LayerBlob[]>();
+  /** Tail of the queue of reference/registration changes (see exclusive). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: CoreOptions) {
     this.content = new ContentStore(options.root);
@@ -124,6 +126,20 @@ export class ImageCore {
       lastTagTime: meta.lastTagTime,
       chainId: chain.length === 0 ? null : chain[chain.length - 1],
     };
+  }
+
+  /**
+   * Runs `action` after every earlier one has finished: tagging, registering and deleting never
+   * interleave, so a removal cannot race a tag of the same image. Long work (unpacking layers)
+   * stays outside. Not re-entrant.
+   */
+  async exclusive<T>(action: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(action, action);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   emit(action: ImageEventAction, id: string, name: string): void {
