@@ -22,3 +22,19 @@ export const nodeFileSystem: ComposeFileSystem = {
     }
   },
 };
+
+/** An in-memory file system (absolute paths to contents), for tests and for loading generated files. */
+export function memoryFileSystem(files: Readonly<Record<string, string>>): ComposeFileSystem {
+  const directories = new Set<string>();
+  for (const path of Object.keys(files)) {
+    let dir = path;
+    while (dir.includes('/') && dir !== '/') {
+      dir = dir.slice(0, dir.lastIndexOf('/')) || '/';
+      directories.add(dir);
+    }
+  }
+  return {
+    readFile: (path) => files[path],
+    stat: (path) => (files[path] !== undefined ? 'file' : directories.has(path) ? 'directory' : undefined),
+  };
+}

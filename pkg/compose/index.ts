@@ -4,7 +4,7 @@
 export { ComposeError, configError, exitCodeOf, type ComposeErrorKind, type ErrorLocation } from './errors.js';
 export { loadProject, discoverComposeFiles, normalizeProjectName, DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_FILE_NAMES, type ProjectOptions } from './project.js';
 export { runComposeConfig, renderProject, type ConfigCommandOptions } from './config.js';
-export { nodeFileSystem } from './fs.js';
+export { nodeFileSystem, memoryFileSystem } from './fs.js';
 export type { ComposeFileSystem } from './loader.js';
 export { serviceConfigHash, resourceConfigHash } from './hash.js';
 export {

@@ -73,7 +73,15 @@ export type PlanAction =
   | { readonly kind: 'create-volume'; readonly volume: string; readonly name: string; readonly request: VolumeCreateRequest }
   | { readonly kind: 'remove-orphan'; readonly containerId: string; readonly containerName: string; readonly service: string }
   | { readonly kind: 'stop-container'; readonly service: string; readonly number: number; readonly containerId: string; readonly containerName: string; readonly reason: 'dependency-recreated' }
-  | { readonly kind: 'remove-container'; readonly service: string; readonly number: number; readonly containerId: string; readonly containerName: string; readonly reason: 'scale-down' }
+  | {
+      readonly kind: 'remove-container';
+      readonly service: string;
+      readonly number: number;
+      readonly containerId: string;
+      readonly containerName: string;
+      /** scale-down, or a second container claiming a number (or none), which a scale step cannot own. */
+      readonly reason: 'scale-down' | 'duplicate-number';
+    }
   | {
       readonly kind: 'recreate-container';
       readonly service: string;
@@ -301,7 +309,17 @@ export function planConvergence(project: Project, observed: ObservedState, optio
     });
     const final: Array<{ number: number; containerId: string | undefined; name: string; running: boolean }> = [];
     let recreatedAny = false;
-    sorted.forEach((c, i) => {
+    const numbers = new Set<number>();
+    const owned = sorted.filter((c) => {
+      const number = containerNumber(c);
+      if (number === undefined || numbers.has(number)) {
+        actions.push({ kind: 'remove-container', service: serviceName, number: number ?? 0, containerId: c.Id, containerName: nameOf(c), reason: 'duplicate-number' });
+        return false;
+      }
+      numbers.add(number);
+      return true;
+    });
+    owned.forEach((c, i) => {
       const number = containerNumber(c) ?? 0;
       if (i >= expected) {
         actions.push({ kind: 'remove-container', service: serviceName, number, containerId: c.Id, containerName: nameOf(c), reason: 'scale-down' });
@@ -316,8 +334,8 @@ export function planConvergence(project: Project, observed: ObservedState, optio
       }
       final.push({ number, containerId: c.Id, name: nameOf(c), running: c.State === 'running' });
     });
-    const maxNumber = containers.reduce((m, c) => Math.max(m, containerNumber(c) ?? 0), 0);
-    for (let i = 0; i < expected - sorted.length; i++) {
+    const maxNumber = owned.reduce((m, c) => Math.max(m, containerNumber(c) ?? 0), 0);
+    for (let i = 0; i < expected - owned.length; i++) {
       const number = maxNumber + 1 + i;
       const name = containerName(project.name, serviceName, number, service.container_name);
       actions.push({ kind: 'create-container', service: serviceName, number, containerName: name, configHash: hash });
