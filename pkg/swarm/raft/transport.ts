@@ -31,22 +31,21 @@ export class MemoryNetwork {
   delivered = 0;
 
   transport(id: NodeId): Transport {
-    const network = this;
     let closed = false;
     return {
-      start(handler) {
-        network.handlers.set(id, handler);
+      start: (handler) => {
+        this.handlers.set(id, handler);
         return Promise.resolve();
       },
-      setPeer() {},
-      removePeer() {},
-      send(messages) {
+      setPeer: () => {},
+      removePeer: () => {},
+      send: (messages) => {
         if (closed) return;
-        for (const m of messages) network.deliver(m);
+        for (const m of messages) this.deliver(m);
       },
-      close() {
+      close: () => {
         closed = true;
-        network.handlers.delete(id);
+        this.handlers.delete(id);
         return Promise.resolve();
       },
     };
