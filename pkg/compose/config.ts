@@ -10,8 +10,11 @@ import { buildServiceGraph, startOrder } from './graph.js';
 import { serviceConfigHash } from './hash.js';
 import type { Project } from './model.js';
 import { loadProject, type ProjectOptions } from './project.js';
+import { configError } from './errors.js';
 
 export interface ConfigCommandOptions extends Omit<ProjectOptions, 'resolveEnvironment' | 'discardEnvFiles' | 'keepUnusedResources'> {
+  /** `--no-env-resolution`: keep env_file entries instead of merging them into environment. */
+  readonly noEnvResolution?: boolean;
   /** `--format yaml|json` (default yaml). */
   readonly format?: 'yaml' | 'json';
   /** `--services`: service names, dependencies first. */
@@ -54,8 +57,8 @@ export function runComposeConfig(options: ConfigCommandOptions): string {
   const project = loadProject({
     ...options,
     services: listing ? [] : options.services,
-    resolveEnvironment: true,
-    discardEnvFiles: true,
+    resolveEnvironment: options.noEnvResolution !== true,
+    discardEnvFiles: options.noEnvResolution !== true,
   });
   if (options.listServices === true) return lines(startOrder(buildServiceGraph(project.services)));
   if (options.listVolumes === true) return lines(Object.keys(project.volumes).sort());
@@ -65,7 +68,7 @@ export function runComposeConfig(options: ConfigCommandOptions): string {
     return lines(
       [...wanted].sort().map((name) => {
         const service = project.services[name];
-        if (service === undefined) throw new Error(`no such service: ${name}`);
+        if (service === undefined) throw configError(`no such service: ${name}`);
         return `${name} ${serviceConfigHash(service)}`;
       }),
     );

@@ -43,6 +43,10 @@ export interface ProjectOptions {
   readonly discardEnvFiles?: boolean;
   /** Keep networks/volumes/secrets/configs no enabled service uses (default false). */
   readonly keepUnusedResources?: boolean;
+  /** Normalise (default network, resource names, implied dependencies); `config --no-normalize` turns it off. */
+  readonly normalize?: boolean;
+  /** Cross-reference checks; `config --no-consistency` turns them off. */
+  readonly consistency?: boolean;
   readonly fs: ComposeFileSystem;
 }
 
@@ -106,7 +110,11 @@ function resolveOptions(options: ProjectOptions, display: (p: string) => string)
   if (!environment.has('PWD')) environment.set('PWD', cwd);
   const explicitDir = options.projectDirectory !== undefined && options.projectDirectory !== '' ? absPath(options.projectDirectory, { workingDir: cwd }) : undefined;
   let files = (options.files ?? []).map((f) => absPath(f, { workingDir: cwd }));
-  const envFileOption = (options.envFiles ?? []).map((f) => absPath(f, { workingDir: cwd }));
+  let envFileOption = (options.envFiles ?? []).map((f) => absPath(f, { workingDir: cwd }));
+  const fromVariable = environment.get('COMPOSE_ENV_FILES');
+  if (envFileOption.length === 0 && fromVariable !== undefined && fromVariable !== '') {
+    envFileOption = fromVariable.split(',').map((f) => absPath(f.trim(), { workingDir: cwd }));
+  }
   const defaultEnvFiles = (dir: string): string[] => {
     if (envFileOption.length > 0) return envFileOption;
     const disabled = environment.get('COMPOSE_DISABLE_ENV_FILE');
@@ -191,7 +199,7 @@ export function loadProject(options: ProjectOptions): Project {
 
   let tree = loadModel(context, resolved.files, resolved.workingDir, resolved.environment);
   if (Object.keys(tree).length === 0) throw configError('empty compose file', { file: display(resolved.files[0]) });
-  tree = normalizeModel(tree, name, lookupIn(resolved.environment));
+  if (options.normalize !== false) tree = normalizeModel(tree, name, lookupIn(resolved.environment));
   const decoded = decodeProject(tree, (path) => sources.locate(path));
 
   const allServices = (decoded.services ?? {}) as Record<string, ServiceConfig>;
@@ -212,7 +220,7 @@ export function loadProject(options: ProjectOptions): Project {
     ...(isDict(decoded.extensions) ? { extensions: decoded.extensions } : {}),
   };
   applyProfiles(project, allServices, resolved.profiles);
-  checkConsistency(project, sources);
+  if (options.consistency !== false) checkConsistency(project, sources);
   const cycle = findCycle(buildServiceGraph(project.services));
   if (cycle !== undefined) {
     throw configError(`dependency cycle detected: ${cycle.join(' -> ')}`, { ...sources.locate(['services', cycle[0], 'depends_on']), path: `services.${cycle[0]}.depends_on` });
