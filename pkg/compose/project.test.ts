@@ -99,4 +99,55 @@ describe('loadProject', () => {
     const second = load({ '/app/compose.yaml': rendered });
     expect(renderProject(second)).toBe(rendered);
   });
+
+  test('!reset removes an attribute or a map entry of earlier files; !override replaces it', () => {
+    const project = load(
+      {
+        '/app/base.yaml': 'services:\n  foo:\n    build:\n      context: .\n    environment:\n      FOO: BAR\n      KEEP: x\nnetworks:\n  gone:\n    external: true\n  replaced:\n    external: true\n',
+        '/app/override.yaml': 'services:\n  foo:\n    image: foo\n    build: !reset\n    environment:\n      FOO: !reset\nnetworks:\n  gone: !reset {}\n  replaced: !override {}\n',
+      },
+      { files: ['base.yaml', 'override.yaml'], keepUnusedResources: true },
+    );
+    expect(project.services.foo.build).toBeUndefined();
+    expect(project.services.foo.environment).toEqual({ KEEP: 'x' });
+    expect(project.networks.gone).toBeUndefined();
+    expect(project.networks.replaced.external).toBeUndefined();
+  });
+
+  test('extending a service of another file does not duplicate ports defined in both', () => {
+    const project = load(
+      {
+        '/app/ports.yaml': 'services:\n  test:\n    image: test\n    ports:\n      - 8080:8080\n',
+        '/app/override.yaml': 'services:\n  test:\n    extends:\n      file: ports.yaml\n      service: test\n',
+      },
+      { files: ['ports.yaml', 'override.yaml'] },
+    );
+    expect(project.services.test.ports).toHaveLength(1);
+  });
+
+  test('aliases of aliases and nested merge keys resolve without false cycles', () => {
+    const project = load({
+      '/app/compose.yaml': [
+        'x-templates:',
+        '  x-base: &base',
+        '    environment: &env',
+        '      a: b',
+        '  x-derived: &derived',
+        '    <<: *base',
+        'services:',
+        '  one: &one',
+        '    image: alpine',
+        '    <<: *derived',
+        '  two: *one',
+        '',
+      ].join('\n'),
+    });
+    expect(project.services.two).toEqual(project.services.one);
+    expect(project.services.one.environment).toEqual({ a: 'b' });
+  });
+
+  test('a duplicate key is an error even when one of them is tagged', () => {
+    const err = errorOf(() => load({ '/app/compose.yaml': 'services:\n  foo:\n    image: x\n    command: hello\n    command: !reset hello world\n' }));
+    expect(err.message).toBe('compose.yaml:5: services.foo.command: mapping key "command" already defined at line 4');
+  });
 });
