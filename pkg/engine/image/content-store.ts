@@ -127,6 +127,8 @@ export class ContentStore {
     });
     const file = createReadStream(this.path(digest));
     file.on('error', (err) => verifier.destroy(err));
+    // A reader that stops early closes the file too.
+    verifier.on('close', () => file.destroy());
     return file.pipe(verifier);
   }
 

@@ -31,7 +31,6 @@ export async function importRootfs(core: ImageCore, stream: Readable, options: I
     else if (options.platform) platform = parsePlatform(options.platform);
     else platform = hostPlatform();
   } catch (err) {
-    stream.destroy();
     throw err instanceof InvalidArgumentError ? err : new InvalidArgumentError(String(err), { cause: err });
   }
   const layer = await core.ingestLayer(null, stream);

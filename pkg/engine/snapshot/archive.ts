@@ -107,12 +107,8 @@ export async function extractTarToPath(root: string, destDir: string, source: Re
   const absPath = posix.join('/', destDir);
   const resolved = await resolveInRoot(root, absPath);
   const stats = await lstatOrUndefined(resolved);
-  if (stats === undefined) {
-    source.destroy();
-    throw notFound(absPath, options.containerName);
-  }
+  if (stats === undefined) throw notFound(absPath, options.containerName);
   if (!stats.isDirectory()) {
-    source.destroy();
     throw new InvalidArgumentError('extraction point is not a directory');
   }
   const { stream } = await decompressed(source);

@@ -47,10 +47,9 @@ export async function peek(source: Readable, size: number): Promise<{ head: Buff
       yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
     }
   }
+  // Never destroys `source` (often an HTTP request whose response is still to be sent): a consumer
+  // that stops early just stops reading.
   const stream = Readable.from(replay(), { objectMode: false });
-  stream.on('close', () => {
-    if (!source.destroyed) source.destroy();
-  });
   return { head: head.subarray(0, size), stream };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -198,6 +199,19 @@ describe('unsafe archives', () => {
       expect(store.list()).toEqual([]);
     });
   }
+
+  test('stops reading a rejected tar without destroying the caller\'s stream', async () => {
+    const tarBytes = await buildTar([{ name: '../escape', content: 'x' }, { name: 'big', content: Buffer.alloc(4 * 1024 * 1024) }]);
+    const source = Readable.from(
+      (function* () {
+        for (let offset = 0; offset < tarBytes.length; offset += 16 * 1024) yield tarBytes.subarray(offset, offset + 16 * 1024);
+      })(),
+    );
+    await expect(store.applyTar(null, source)).rejects.toThrow(/path escapes the root/);
+    // An HTTP request body must stay usable so that the 400 can still be sent.
+    expect(source.destroyed).toBe(false);
+    expect(source.readableEnded).toBe(false);
+  });
 
   test('stores absolute symlink targets as content and normalises leading / and ./', async () => {
     const layer = await store.applyTar(

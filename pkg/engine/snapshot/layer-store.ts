@@ -118,10 +118,7 @@ export class LayerStore {
    * returned: each layer is unpacked once. On any error nothing is left behind.
    */
   async applyTar(parentChainId: string | null, source: Readable): Promise<AppliedLayer> {
-    if (parentChainId !== null && !this.layers.has(parentChainId)) {
-      source.destroy();
-      throw new NotFoundError(`layer ${parentChainId} does not exist`);
-    }
+    if (parentChainId !== null && !this.layers.has(parentChainId)) throw new NotFoundError(`layer ${parentChainId} does not exist`);
     const parentKey = parentChainId ?? '';
     this.pendingChildren.set(parentKey, (this.pendingChildren.get(parentKey) ?? 0) + 1);
     const tempDir = await mkdtemp(join(this.root, TEMP_DIR, 'apply-'));
@@ -132,7 +129,12 @@ export class LayerStore {
       const tap = new HashingTap();
       stream.on('error', (err) => tap.destroy(err));
       stream.pipe(tap);
-      await untar(diffDir, tap, { whiteouts: 'overlay' });
+      try {
+        await untar(diffDir, tap, { whiteouts: 'overlay' });
+      } catch (err) {
+        stream.destroy(); // our own replay/gunzip stage; the caller's source is left to the caller
+        throw err;
+      }
       const diffId = tap.digest();
       const chainId = chainIdOf(parentChainId, diffId);
       const existing = this.layers.get(chainId);

@@ -1,7 +1,7 @@
 // Filesystem steps that never follow a symlink: walking and creating parent directories component
 // by component with lstat, and removing what an entry replaces. Effectful.
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hasErrno } from '../../errdefs/index.js';
 import { entryError } from './entry-path.js';
@@ -30,6 +30,7 @@ export async function ensureParentDirs(root: string, relative: string, entryName
     if (stats === undefined) {
       try {
         await mkdir(current, { mode: 0o755 });
+        await chmod(current, 0o755); // whatever the daemon's umask
       } catch (err) {
         if (!hasErrno(err, 'EEXIST')) throw err;
         const again = await lstat(current);

@@ -1,6 +1,5 @@
 // Reading and writing tar streams entry by entry with backpressure, over tar-stream (whose streams
 // are streamx, not Node, streams). Effectful only through the streams given.
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 
@@ -11,14 +10,18 @@ export type TarEntryBody = AsyncIterable<unknown>;
 /**
  * Feeds `source` to a tar parser and calls `onEntry` for each entry in order; the next entry is
  * parsed only after `onEntry` returns (it must consume or drain the body). Consumes `source` to its
- * very end, trailing zero blocks included, so a hash tapped before this sees every byte.
+ * very end, trailing zero blocks included, so a hash tapped before this sees every byte. On an
+ * error it stops reading but leaves `source` to its owner.
  */
 export async function readTarEntries(source: Readable, onEntry: (header: TarHeader, body: TarEntryBody) => Promise<void>): Promise<void> {
   const extract = tar.extract();
   const feeding = (async () => {
     try {
-      for await (const chunk of source) {
-        if (!extract.write(chunk as Buffer)) await once(extract, 'drain');
+      // destroyOnReturn false: stopping early must not destroy the caller's stream (an HTTP request
+      // still waiting for its error response).
+      for await (const chunk of source.iterator({ destroyOnReturn: false })) {
+        if (extract.destroyed) throw new Error('tar reading stopped');
+        if (!extract.write(chunk as Buffer)) await drained(extract);
       }
       extract.end(null);
     } catch (err) {
@@ -30,11 +33,27 @@ export async function readTarEntries(source: Readable, onEntry: (header: TarHead
     for await (const entry of extract) await onEntry(entry.header, entry);
   } catch (err) {
     extract.destroy(err as Error);
-    source.destroy();
     await feeding.catch(() => undefined);
     throw err;
   }
   await feeding;
+}
+
+/** Resolves on 'drain'; rejects if the stream is or gets destroyed first (no 'drain' would come). */
+async function drained(stream: { destroyed: boolean; once(event: string, listener: (...args: unknown[]) => void): unknown; off(event: string, listener: (...args: unknown[]) => void): unknown }): Promise<void> {
+  if (stream.destroyed) throw new Error('stream destroyed');
+  await new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      stream.off('close', onClose);
+      resolve();
+    };
+    const onClose = (): void => {
+      stream.off('drain', onDrain);
+      reject(new Error('stream destroyed'));
+    };
+    stream.once('drain', onDrain);
+    stream.once('close', onClose);
+  });
 }
 
 export async function drainBody(body: TarEntryBody): Promise<void> {
@@ -81,7 +100,7 @@ export async function packStream(
       const buffer = chunk as Buffer;
       written += buffer.length;
       if (written > header.size) throw new Error(`${header.name} grew while being archived`);
-      if (!entry.write(buffer)) await once(entry, 'drain');
+      if (!entry.write(buffer)) await drained(entry);
     }
     if (written < header.size) throw new Error(`${header.name} shrank while being archived`);
   } catch (err) {
