@@ -55,15 +55,9 @@ export async function setOpaque(dirPath: string): Promise<void> {
  * is "y". One process for the whole tree rather than one per directory.
  */
 export async function listOpaqueDirs(root: string): Promise<string[]> {
-  let stdout: string;
-  try {
-    stdout = await run('getfattr', ['-R', '-P', '-h', '--absolute-names', '-n', OPAQUE_XATTR, '--', root]);
-  } catch (err) {
-    // getfattr exits 1 when some files lack the attribute, but still prints the ones that have it.
-    const out = (err as { cause?: { stdout?: unknown } }).cause?.stdout;
-    if (typeof out !== 'string') throw err;
-    stdout = out;
-  }
+  // -d -m dumps only the matching attribute, so files without it are no error (exit 0).
+  const pattern = `^${OPAQUE_XATTR.replace(/\./g, '\\.')}$`;
+  const stdout = await run('getfattr', ['-R', '-P', '-h', '--absolute-names', '-d', '-m', pattern, '--', root]);
   return parseGetfattrOutput(stdout)
     .filter((entry) => entry.value === 'y')
     .map((entry) => entry.path);
