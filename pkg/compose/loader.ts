@@ -262,6 +262,9 @@ function applyInclude(context: ModelContext, doc: Dict, state: LoadState, file: 
     const fromFiles = readEnvFiles(context, envFiles, state.environment);
     const environment = new Map(state.environment);
     for (const [k, v] of fromFiles) if (!environment.has(k)) environment.set(k, v);
+    for (const path of paths) {
+      if (context.fs.stat(path) !== 'file') throw new ComposeError('file_not_found', `included file not found: ${context.display(path)}`, where);
+    }
     const imported = loadModel(context, paths, projectDir, environment, chain);
     for (const kind of ['services', 'volumes', 'networks', 'secrets', 'configs', 'models']) {
       const from = imported[kind];
