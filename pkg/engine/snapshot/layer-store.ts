@@ -248,6 +248,14 @@ export class LayerStore {
     return this.rootfs.changes(containerId);
   }
 
+  /**
+   * The container's changes as a layer tar (deletions as `.wh.` whiteouts, replaced directories
+   * with `.wh..wh..opq`): what docker commit turns into a new layer. Pause a running container first.
+   */
+  async diffTar(containerId: string): Promise<Readable> {
+    return this.rootfs.diffTar(containerId);
+  }
+
   /** Bytes written by the container (SizeRw). */
   async rootfsSize(containerId: string): Promise<number> {
     return this.rootfs.size(containerId);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { lstat, mkdtemp, readFile, readdir, rm, unlink, writeFile, mkdir } from 'node:fs/promises';
+import tar from 'tar-stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -120,6 +121,38 @@ describe('overlay rootfs', () => {
       { Path: '/srv/www/index.html', Kind: ChangeKind.Added },
     ]);
     expect(await store.rootfsSize('c4')).toBe('changed'.length + 'hi'.length);
+  });
+
+  test('the diff tar of a container, applied as a new layer, reproduces its filesystem (commit)', async () => {
+    const chainId = await twoLayerImage();
+    await store.prepareRootfs('c8', chainId);
+    const merged = await store.mountRootfs('c8');
+    await unlink(join(merged, 'etc/keep.conf'));
+    await rm(join(merged, 'data'), { recursive: true });
+    await mkdir(join(merged, 'data'));
+    await writeFile(join(merged, 'data/fresh'), 'fresh');
+    await writeFile(join(merged, 'hello.txt'), 'hello');
+    const entries: string[] = [];
+    const tarBytes: Buffer[] = [];
+    for await (const chunk of await store.diffTar('c8')) tarBytes.push(chunk as Buffer);
+    const extract = tar.extract();
+    const listing = (async () => {
+      for await (const entry of extract) {
+        entries.push(entry.header.name);
+        entry.resume();
+      }
+    })();
+    extract.end(Buffer.concat(tarBytes));
+    await listing;
+    expect(entries).toEqual(['data/', 'data/.wh..wh..opq', 'data/fresh', 'etc/', 'etc/.wh.keep.conf', 'hello.txt']);
+
+    const committed = await store.applyTar(chainId, streamOf(Buffer.concat(tarBytes)));
+    await store.prepareRootfs('c9', committed.chainId);
+    const again = await store.mountRootfs('c9');
+    expect((await readdir(again)).sort()).toEqual(['data', 'etc', 'hello.txt']);
+    expect(await readdir(join(again, 'etc'))).toEqual([]);
+    expect(await readdir(join(again, 'data'))).toEqual(['fresh']);
+    expect(await readFile(join(again, 'hello.txt'), 'utf8')).toBe('hello');
   });
 
   test('an image of 100 layers mounts within the option page limit', async () => {

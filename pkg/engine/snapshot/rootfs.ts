@@ -3,12 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
 import type { Logger } from 'pino';
 import { ConflictError, InvalidArgumentError, NotFoundError, hasErrno } from '../../errdefs/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { type Change, upperDirChanges } from './changes.js';
 import { directorySize } from './dir-size.js';
+import { listOpaqueDirs } from './host-tools.js';
 import { isMountPoint, mountOverlay, unmount } from './mount.js';
+import { packTree } from './tar-tree.js';
 
 export interface RootfsPaths {
   containerId: string;
@@ -149,6 +153,18 @@ export class RootfsManager {
     const meta = this.require(containerId);
     const lowers = meta.chainId === null ? [] : this.options.diffDirs(meta.chainId);
     return upperDirChanges(this.pathsOf(meta).upperDir, lowers);
+  }
+
+  /** The container's changes as a layer tar (whiteouts as `.wh.` entries), for docker commit. */
+  async diffTar(containerId: string): Promise<Readable> {
+    const upperDir = this.pathsOf(this.require(containerId)).upperDir;
+    const opaqueDirs = new Set(await listOpaqueDirs(upperDir));
+    const pack = tar.pack();
+    void packTree(pack, upperDir, '', { overlay: { opaqueDirs } }).then(
+      () => pack.finalize(),
+      (err: unknown) => pack.destroy(err as Error),
+    );
+    return Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
   }
 
   async size(containerId: string): Promise<number> {
