@@ -129,7 +129,8 @@ describe('importRootfs', () => {
 
   test('a gzip rootfs gives the same layer as the plain one', async () => {
     const plain = await importBusybox({ reference: 'a:1' });
-    const gzipped = await h.images.importRootfs(streamOf(gzipSync(await busyboxRootfs())), { reference: 'b:1' });
+    const gzipped = await h.images.importRootfs(streamOf(gzipSync(await busyboxRootfs())), { reference: 'b', tag: '1' });
+    expect(h.images.inspect(gzipped).RepoTags).toEqual(['b:1']);
     expect(h.images.config(gzipped).rootfs).toEqual(h.images.config(plain).rootfs);
     expect(h.layers.list()).toHaveLength(1);
   });

@@ -12,6 +12,7 @@ import { type LoadOptions, type LoadResult, loadImages } from './load.js';
 import { canonicalString, familiarName, familiarString, fullName, parseReference, parseRepoTag } from './reference.js';
 import { type DeleteResponseItem, type RemoveOptions, removeImage } from './remove.js';
 import { saveImages } from './save.js';
+import { type PruneOptions, type PruneReport, pruneImages } from './prune.js';
 import { ImageCore, type ImageEventSink, type ImageRecord, type LayerBlob } from './store-core.js';
 import { type HistoryItem, type ImageFacts, inspectView, summaryView } from './views.js';
 
@@ -177,6 +178,11 @@ export class ImageStore {
   /** DELETE /images/{name}: the Untagged/Deleted list, or dockerd's conflict errors. */
   async remove(refOrId: string, options: RemoveOptions = {}): Promise<DeleteResponseItem[]> {
     return this.core.exclusive(() => removeImage(this.core, refOrId, options));
+  }
+
+  /** POST /images/prune: {ImagesDeleted, SpaceReclaimed}; images in use or with children are skipped. */
+  async prune(options: PruneOptions = {}): Promise<PruneReport> {
+    return this.core.exclusive(() => pruneImages(this.core, options));
   }
 
   /** POST /images/create?fromSrc=-: a rootfs tar (plain or gzip) becomes a one-layer image; returns its id. */

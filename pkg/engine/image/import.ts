@@ -8,8 +8,10 @@ import { familiarString, parseRepoTag, type ImageReference } from './reference.j
 import type { ImageCore } from './store-core.js';
 
 export interface ImportOptions {
-  /** "repo[:tag]" to tag the new image with. */
+  /** "repo[:tag]" to tag the new image with (the API's `repo`). */
   reference?: string;
+  /** The API's `tag`, overriding a tag inside `reference`. */
+  tag?: string;
   /** Dockerfile-like lines, as `docker import --change` sends them. */
   changes?: string[];
   /** History comment; dockerd uses "Imported from <src>" when none is given. */
@@ -25,7 +27,7 @@ export async function importRootfs(core: ImageCore, stream: Readable, options: I
   let defaults: ContainerDefaults;
   let platform: Platform;
   try {
-    reference = options.reference ? parseRepoTag(options.reference) : undefined;
+    reference = options.reference ? parseRepoTag(options.reference, options.tag) : undefined;
     defaults = applyChanges({}, options.changes ?? []);
     if (typeof options.platform === 'object') platform = options.platform;
     else if (options.platform) platform = parsePlatform(options.platform);

@@ -6,6 +6,7 @@ export type { ImportOptions } from './import.js';
 export type { LoadOptions, LoadResult } from './load.js';
 export type { RemoveOptions, ContainerUse, DeleteResponseItem } from './remove.js';
 export type { ImageFilters } from './filters.js';
+export type { PruneOptions, PruneReport } from './prune.js';
 export type { HistoryItem } from './views.js';
 export {
   type ImageConfig,

@@ -92,4 +92,28 @@ describe('remove', () => {
     ]);
     expect(h.layers.list()).toEqual([]);
   });
+
+  test('prune removes dangling images nobody uses and reports the space freed', async () => {
+    const makeImage = async (file: string): Promise<{ id: string; chainId: string }> => {
+      const layer = await h.images.ingestLayer(null, streamOf(await buildTar([{ name: file, content: 'x'.repeat(100) }])));
+      const image = await h.images.createImage({ config: { architecture: 'amd64', os: 'linux' }, layerDiffIds: [layer.diffId] });
+      return { id: image, chainId: layer.chainId };
+    };
+    const unused = await makeImage('a');
+    const used = await makeImage('b');
+    const containersUsing = (imageId: string): string[] => (imageId === used.id ? [CONTAINER] : []);
+    expect(await h.images.prune({ containersUsing })).toEqual({
+      ImagesDeleted: [{ Deleted: unused.id }, { Deleted: unused.chainId }],
+      SpaceReclaimed: 100,
+    });
+    expect(await h.images.prune({ containersUsing })).toEqual({ ImagesDeleted: null, SpaceReclaimed: 0 });
+    // dangling=false also takes tagged images no container uses
+    const busyboxChain = h.images.resolve(id).chainId;
+    const busyboxSize = h.images.inspect(id).Size;
+    expect(await h.images.prune({ containersUsing, filters: { dangling: ['false'] } })).toEqual({
+      ImagesDeleted: [{ Untagged: 'busybox:latest' }, { Deleted: id }, { Deleted: busyboxChain }],
+      SpaceReclaimed: busyboxSize,
+    });
+    expect(h.images.list().map((image) => image.Id)).toEqual([used.id]);
+  });
 });
