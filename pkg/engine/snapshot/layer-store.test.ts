@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,6 +68,24 @@ describe('applyTar', () => {
     expect((await stat(join(dir, 'etc'))).mtimeMs).toBe(1_700_000_000_000);
     // content bytes: passwd (26) + su (6) + notes (2) + long (4); the hard link counts once
     expect(layer.size).toBe(26 + 6 + 2 + 4 + '/bin/busybox'.length);
+  });
+
+  test('reads GNU tar archives with long names, hard links and fifos exactly as GNU tar wrote them', async () => {
+    const source = join(work, 'gnu-src');
+    const longDir = 'x'.repeat(150);
+    await mkdir(join(source, longDir), { recursive: true });
+    await writeFile(join(source, longDir, `${'y'.repeat(120)}.txt`), 'deep');
+    execFileSync('ln', [join(source, longDir, `${'y'.repeat(120)}.txt`), join(source, 'hard')]);
+    execFileSync('mkfifo', [join(source, 'pipe')]);
+    for (const format of ['gnu', 'pax']) {
+      const tarBytes = execFileSync('tar', ['-C', source, `--format=${format}`, '-cf', '-', '.']);
+      const layer = await store.applyTar(null, streamOf(tarBytes));
+      expect(layer.diffId).toBe(sha256(tarBytes));
+      const dir = store.get(layer.chainId)?.diffDir ?? '';
+      expect(await readFile(join(dir, longDir, `${'y'.repeat(120)}.txt`), 'utf8')).toBe('deep');
+      expect((await stat(join(dir, 'hard'))).ino).toBe((await stat(join(dir, longDir, `${'y'.repeat(120)}.txt`))).ino);
+      expect((await lstat(join(dir, 'pipe'))).isFIFO()).toBe(true);
+    }
   });
 
   test('gzip input gets the diffID of its uncompressed bytes; bzip2 is refused', async () => {
