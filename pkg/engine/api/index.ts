@@ -1,0 +1,16 @@
+// The Engine API server package: routes over an Engine, served on unix sockets.
+import type { Engine } from '../engine.js';
+import { Router } from './router.js';
+import { containerRoutes } from './routes/containers.js';
+import { execRoutes } from './routes/exec.js';
+import { imageRoutes } from './routes/images.js';
+import { systemRoutes } from './routes/system.js';
+
+export { ApiServer, type ListenSpec } from './server.js';
+export { Router, type Route } from './router.js';
+export { API_VERSION, MIN_API_VERSION } from './http.js';
+
+/** Every Engine API route berthd serves. */
+export function engineRouter(engine: Engine): Router {
+  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine)]);
+}

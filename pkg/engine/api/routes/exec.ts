@@ -1,0 +1,70 @@
+// /containers/{id}/exec and /exec/* routes.
+
+import type { Socket } from 'node:net';
+import { InvalidArgumentError } from '../../../errdefs/index.js';
+import type { ExecConfig } from '../../container/index.js';
+import type { Engine } from '../../engine.js';
+import { DEFAULT_DETACH_KEYS, bridge, parseDetachKeys, startHijack } from '../hijack.js';
+import type { RequestContext } from '../http.js';
+import type { Route } from '../router.js';
+import { streamContentType } from './containers.js';
+
+interface ExecStartBody {
+  Detach?: boolean;
+  Tty?: boolean;
+  ConsoleSize?: [number, number] | null;
+}
+
+export function execRoutes(engine: Engine): Route[] {
+  const execs = engine.execs;
+
+  const create = async (ctx: RequestContext): Promise<void> => {
+    const body = await ctx.json<ExecConfig>();
+    if (body.DetachKeys) parseDetachKeys(body.DetachKeys);
+    ctx.send(201, { Id: execs.create(ctx.params.id, body) });
+  };
+
+  const start = async (ctx: RequestContext): Promise<void> => {
+    const body = await ctx.json<ExecStartBody>({});
+    const exec = execs.find(ctx.params.id);
+    const tty = body.Tty ?? exec.config.Tty ?? false;
+    if (body.Detach) {
+      await execs.start(ctx.params.id, { tty, consoleSize: body.ConsoleSize ?? null });
+      ctx.send(200);
+      return;
+    }
+    let attached: Socket | undefined;
+    await execs.start(ctx.params.id, { tty, consoleSize: body.ConsoleSize ?? null }, (_flags, socket) => {
+      attached = socket;
+    });
+    const { client, leftover } = startHijack(ctx, streamContentType(ctx, tty));
+    if (!attached) {
+      client.end();
+      return;
+    }
+    const keys = exec.config.DetachKeys ? parseDetachKeys(exec.config.DetachKeys) : DEFAULT_DETACH_KEYS;
+    const exited = exec.control?.exited.then(() => undefined) ?? Promise.resolve();
+    await bridge(client, leftover, attached, {
+      stdin: Boolean(exec.config.AttachStdin),
+      detachKeys: tty ? keys : [],
+      beforeEnd: () => Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2000))]),
+    });
+  };
+
+  return [
+    { method: 'POST', pattern: '/containers/{id}/exec', handler: create },
+    { method: 'POST', pattern: '/exec/{id}/start', handler: start, hijack: true },
+    {
+      method: 'POST',
+      pattern: '/exec/{id}/resize',
+      handler: async (ctx) => {
+        const height = ctx.int('h');
+        const width = ctx.int('w');
+        if (height === undefined || width === undefined) throw new InvalidArgumentError('h and w are required');
+        execs.resize(ctx.params.id, height, width);
+        ctx.send(200);
+      },
+    },
+    { method: 'GET', pattern: '/exec/{id}/json', handler: async (ctx) => ctx.send(200, execs.inspect(ctx.params.id)) },
+  ];
+}

@@ -1,0 +1,2 @@
+// The volume package: named volumes, bind mounts and tmpfs mounts of containers.
+export { BasicVolumeHooks } from './basic.js';
