@@ -219,6 +219,35 @@ describe('unsafe archives', () => {
     });
   }
 
+  test('rejects a directory that a later entry turns into a symlink before writing through it', async () => {
+    const tarBytes = await buildTar([
+      { name: 'a/', type: 'directory' },
+      { name: 'a/inside', content: 'fine' },
+      { name: 'a', type: 'symlink', linkname: outside },
+      { name: 'a/pwned', content: 'pwned' },
+    ]);
+    await expect(store.applyTar(null, streamOf(tarBytes))).rejects.toThrow('invalid tar entry "a/pwned": path passes through a symlink');
+    expect((await readdir(outside)).sort()).toEqual(['secret']);
+  });
+
+  test('entries in a setgid directory keep the owner the tar gives them', async () => {
+    const layer = await store.applyTar(
+      null,
+      streamOf(
+        await buildTar([
+          { name: 'shared/', type: 'directory', mode: 0o2775, uid: 0, gid: 50 },
+          { name: 'shared/file', content: 'x', uid: 0, gid: 0 },
+          { name: 'shared/link', type: 'symlink', linkname: 'file', uid: 0, gid: 0 },
+        ]),
+      ),
+    );
+    const dir = store.get(layer.chainId)?.diffDir ?? '';
+    const shared = await stat(join(dir, 'shared'));
+    expect([shared.gid, shared.mode & 0o7777]).toEqual([50, 0o2775]);
+    expect((await lstat(join(dir, 'shared/file'))).gid).toBe(0);
+    expect((await lstat(join(dir, 'shared/link'))).gid).toBe(0);
+  });
+
   test('stops reading a rejected tar without destroying the caller\'s stream', async () => {
     const tarBytes = await buildTar([{ name: '../escape', content: 'x' }, { name: 'big', content: Buffer.alloc(4 * 1024 * 1024) }]);
     const source = Readable.from(

@@ -130,7 +130,7 @@ export class LayerStore {
       stream.on('error', (err) => tap.destroy(err));
       stream.pipe(tap);
       try {
-        await untar(diffDir, tap, { whiteouts: 'overlay' });
+        await untar(diffDir, tap, { whiteouts: 'overlay', privateRoot: true });
       } catch (err) {
         stream.destroy(); // our own replay/gunzip stage; the caller's source is left to the caller
         throw err;

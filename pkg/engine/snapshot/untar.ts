@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../errdefs/index.js';
 import { classifyWhiteout, entryError, normalizeEntryName } from './entry-path.js';
 import { makeNode, makeWhiteout, setOpaque } from './host-tools.js';
-import { checkParentDirs, ensureParentDirs, lstatOrUndefined, removePath } from './safe-fs.js';
+import { ExtractionMemo, checkParentDirs, ensureParentDirs, lstatOrUndefined, removePath } from './safe-fs.js';
 import { drainBody, readTarEntries, type TarEntryBody, type TarHeader } from './tar-stream-io.js';
 
 export interface UntarOptions {
@@ -19,6 +19,11 @@ export interface UntarOptions {
   owner?: { uid: number; gid: number };
   /** How the root is named in dir/non-dir errors (docker cp shows the in-container path). */
   displayRoot?: string;
+  /**
+   * The root is a fresh directory only this extraction writes to (a layer's temp dir): lets it
+   * trust what it created itself instead of re-checking with lstat (see ExtractionMemo).
+   */
+  privateRoot?: boolean;
 }
 
 export interface UntarResult {
@@ -30,20 +35,28 @@ interface PendingTimes {
   mtime: Date;
 }
 
+interface ExtractionState {
+  directoryTimes: PendingTimes[];
+  memo: ExtractionMemo | undefined;
+}
+
+const OWN_UID = process.geteuid?.() ?? 0;
+const OWN_GID = process.getegid?.() ?? 0;
+
 /** Reads `source` (an uncompressed tar) to its very end and unpacks it below `root`. */
 export async function untar(root: string, source: Readable, options: UntarOptions): Promise<UntarResult> {
-  const directoryTimes: PendingTimes[] = [];
+  const state: ExtractionState = { directoryTimes: [], memo: options.privateRoot ? new ExtractionMemo() : undefined };
   let entries = 0;
   try {
     await readTarEntries(source, async (header, body) => {
       entries++;
-      await unpackEntry(root, header, body, options, directoryTimes);
+      await unpackEntry(root, header, body, options, state);
     });
   } catch (err) {
     throw wrapTarError(err);
   }
   // Directory mtimes last: creating children inside a directory changes its mtime.
-  for (const { path, mtime } of directoryTimes.reverse()) await lutimes(path, mtime, mtime);
+  for (const { path, mtime } of state.directoryTimes.reverse()) await lutimes(path, mtime, mtime);
   return { entries };
 }
 
@@ -63,8 +76,9 @@ async function unpackEntry(
   header: TarHeader,
   entry: TarEntryBody,
   options: UntarOptions,
-  directoryTimes: PendingTimes[],
+  state: ExtractionState,
 ): Promise<void> {
+  const { memo } = state;
   const name = header.name;
   const relative = normalizeEntryName(name);
   if (relative === '') {
@@ -73,18 +87,20 @@ async function unpackEntry(
     return;
   }
   const baseName = posix.basename(relative);
+  const parentRelative = posix.dirname(relative) === '.' ? '' : posix.dirname(relative);
   const owner = options.owner ?? { uid: header.uid ?? 0, gid: header.gid ?? 0 };
+  // A node we just created already belongs to us; chown only when that is not what the tar says.
+  const needsChown = !(memo !== undefined && owner.uid === OWN_UID && owner.gid === OWN_GID && !memo.isSetgidDir(parentRelative));
 
   if (options.whiteouts === 'overlay') {
     const whiteout = classifyWhiteout(baseName);
     if (whiteout.kind === 'opaque') {
       await drain(entry);
-      const parentRelative = posix.dirname(relative);
-      if (parentRelative === '.') {
+      if (parentRelative === '') {
         await setOpaque(root);
         return;
       }
-      await ensureParentDirs(root, `${parentRelative}/x`, name);
+      await ensureParentDirs(root, `${parentRelative}/x`, name, memo);
       await setOpaque(join(root, parentRelative));
       return;
     }
@@ -94,23 +110,30 @@ async function unpackEntry(
     }
     if (whiteout.kind === 'whiteout') {
       await drain(entry);
-      const parent = await ensureParentDirs(root, relative, name);
+      const parent = await ensureParentDirs(root, relative, name, memo);
       const target = join(parent, whiteout.target);
-      await removePath(target);
+      const targetRelative = parentRelative === '' ? whiteout.target : `${parentRelative}/${whiteout.target}`;
+      if (memo === undefined || memo.mayExist(targetRelative)) await removePath(target);
       await makeWhiteout(target);
-      await lchown(target, owner.uid, owner.gid);
+      memo?.markPath(targetRelative);
+      if (needsChown) await lchown(target, owner.uid, owner.gid);
       return;
     }
   }
 
-  const parent = await ensureParentDirs(root, relative, name);
+  const parent = await ensureParentDirs(root, relative, name, memo);
   const path = join(parent, baseName);
   const isDirectory = header.type === 'directory';
-  const existing = await lstatOrUndefined(path);
+  const existing = memo === undefined || memo.mayExist(relative) ? await lstatOrUndefined(path) : undefined;
   if (existing !== undefined) {
     checkOverwrite(existing, isDirectory, relative, options);
-    if (!(existing.isDirectory() && isDirectory)) await removePath(path);
+    if (!(existing.isDirectory() && isDirectory)) {
+      await removePath(path);
+      memo?.forget(relative);
+    }
   }
+  if (isDirectory) memo?.markDir(relative, ((header.mode ?? 0) & 0o2000) !== 0);
+  else memo?.markPath(relative);
   const mode = (header.mode ?? (isDirectory ? 0o755 : 0o644)) & 0o7777;
   const mtime = header.mtime ?? new Date(0);
 
@@ -122,7 +145,7 @@ async function unpackEntry(
       const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       try {
         for await (const chunk of entry) await handle.write(chunk as Buffer);
-        await handle.chown(owner.uid, owner.gid);
+        if (needsChown) await handle.chown(owner.uid, owner.gid);
         await handle.chmod(mode); // after chown, which clears setuid/setgid
         await handle.utimes(mtime, mtime);
       } finally {
@@ -135,19 +158,19 @@ async function unpackEntry(
       if (existing === undefined || !existing.isDirectory()) await mkdir(path, { mode: 0o700 });
       const handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
       try {
-        await handle.chown(owner.uid, owner.gid);
+        if (needsChown) await handle.chown(owner.uid, owner.gid);
         await handle.chmod(mode);
       } finally {
         await handle.close();
       }
-      directoryTimes.push({ path, mtime });
+      state.directoryTimes.push({ path, mtime });
       return;
     }
     case 'symlink': {
       await drain(entry);
       // The target is content, stored as is (busybox applets point at /bin/busybox); never followed here.
       await symlink(header.linkname ?? '', path);
-      await lchown(path, owner.uid, owner.gid);
+      if (needsChown) await lchown(path, owner.uid, owner.gid);
       await lutimes(path, mtime, mtime);
       return;
     }
@@ -162,7 +185,7 @@ async function unpackEntry(
       await drain(entry);
       const kind = header.type === 'fifo' ? 'fifo' : header.type === 'block-device' ? 'block' : 'char';
       await makeNode(path, kind, header.devmajor ?? 0, header.devminor ?? 0, 0o600);
-      await lchown(path, owner.uid, owner.gid);
+      if (needsChown) await lchown(path, owner.uid, owner.gid);
       await chmod(path, mode); // the node was just created by us and is not a symlink
       await lutimes(path, mtime, mtime);
       return;
