@@ -55,11 +55,17 @@ class ArchiveFiles {
     return file;
   }
 
-  async json<T>(path: string): Promise<T> {
+  /** A small document (config, manifest, index) as bytes, refusing anything over the cap. */
+  async document(path: string): Promise<Buffer> {
     const file = this.require(path);
     if (file.size > MAX_DOCUMENT_BYTES) throw invalidArchive(`${path} is larger than ${MAX_DOCUMENT_BYTES} bytes`);
+    return this.core.content.readBytes(file.digest);
+  }
+
+  async json<T>(path: string): Promise<T> {
+    const bytes = await this.document(path);
     try {
-      return JSON.parse((await this.core.content.readBytes(file.digest)).toString('utf8')) as T;
+      return JSON.parse(bytes.toString('utf8')) as T;
     } catch (err) {
       throw invalidArchive(`failed to decode ${path}: ${(err as Error).message}`, err);
     }
@@ -170,7 +176,7 @@ async function loadDockerArchive(core: ImageCore, archive: ArchiveFiles, result:
   let refCount = 0;
   const parents: [ImageRecord, string][] = [];
   for (const item of manifest) {
-    const configBytes = await core.content.readBytes(archive.require(item.Config).digest);
+    const configBytes = await archive.document(item.Config);
     const config = parseImageConfig(configBytes);
     const layers = item.Layers ?? [];
     if (layers.length !== config.rootfs.diff_ids.length) {
@@ -231,7 +237,7 @@ async function loadOciLayout(core: ImageCore, archive: ArchiveFiles, result: Loa
       descriptor = match;
     }
     const manifest = await readJson<{ config: Descriptor; layers?: Descriptor[] }>(descriptor);
-    const configBytes = await core.content.readBytes(archive.require(blobPath(manifest.config.digest)).digest);
+    const configBytes = await archive.document(blobPath(manifest.config.digest));
     const config: ImageConfig = parseImageConfig(configBytes);
     const layers = manifest.layers ?? [];
     if (layers.length !== config.rootfs.diff_ids.length) {
