@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The main job: sets Berth up on this machine, starts berthd (if it is not running) and runs a
+# demo on the local engine with the berth CLI. berthd keeps running afterwards:
+#   export DOCKER_HOST=unix:///run/berth/berth.sock   # then docker, docker-compose, berth all work
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+berth() { node dist/cmd/berth/main.js "$@"; }
+export DOCKER_HOST=unix:///run/berth/berth.sock
+
+if ! berth version >/dev/null 2>&1; then
+  mkdir -p /var/log
+  echo "== starting berthd (log: /var/log/berthd.log)"
+  nohup node dist/cmd/berthd/main.js >>/var/log/berthd.log 2>&1 &
+  for _ in $(seq 100); do berth version >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+if ! berth image inspect busybox:latest >/dev/null 2>&1; then
+  echo "== importing busybox:latest from Debian's busybox-static"
+  tar=$(test/fixtures/make-busybox-rootfs.sh /tmp/berth-busybox-rootfs.tar)
+  berth image import --change 'CMD ["sh"]' "$tar" busybox:latest
+fi
+
+echo "== berth run --rm busybox echo"
+berth run --rm busybox echo "hello from a Berth container"
+
+echo "== a web server container: busybox httpd, checked from inside with wget"
+berth rm -f demo-web >/dev/null 2>&1 || true
+berth run -d --name demo-web busybox sh -c 'mkdir -p /www && echo "<h1>served by busybox httpd on Berth</h1>" > /www/index.html && exec httpd -f -p 80 -h /www'
+sleep 0.5
+berth exec demo-web sh -c 'timeout 5 wget -qO- http://127.0.0.1/'
+berth ps
+berth logs demo-web
+berth stop -t 1 demo-web
+berth rm demo-web
+echo "== done: berthd keeps running; try: DOCKER_HOST=$DOCKER_HOST docker ps"
