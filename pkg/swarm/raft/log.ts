@@ -44,6 +44,11 @@ export class RaftLog {
     return this.storage.term(i);
   }
 
+  /** The last index known to be persisted (entries after it are still in the unstable tail). */
+  stableLastIndex(): number {
+    return Math.min(this.lastIndex(), this.unstable.offset - 1);
+  }
+
   lastTerm(): number {
     const t = this.term(this.lastIndex());
     invariant(t !== undefined, 'unexpected error when getting the last term', { lastIndex: this.lastIndex() });

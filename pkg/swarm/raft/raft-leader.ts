@@ -12,12 +12,21 @@ import { NONE } from './types.js';
 export function appendEntries(r: Raft, ents: readonly Entry[]): boolean {
   const lastIndex = r.raftLog.lastIndex();
   const stamped = ents.map((e, i) => ({ term: r.term, index: lastIndex + 1 + i, type: e.type, data: e.data }));
-  const newLast = r.raftLog.append(stamped);
-  // The leader counts itself at append time. Safe because the new commit index can only leave
-  // this node (in messages or committed entries) in a Ready handed out after this one is persisted.
-  r.tracker.progress.get(r.id)?.maybeUpdate(newLast);
-  maybeCommit(r);
+  r.raftLog.append(stamped);
+  // The leader does not count itself yet: its own copy is only durable once the application has
+  // persisted the Ready carrying these entries (see onLeaderPersisted). Counting it at append time
+  // would let a single voter commit, and tell its learners, an entry it could still lose.
   return true;
+}
+
+/** The leader's own entries up to its stable index are durable: count them, maybe commit. */
+export function onLeaderPersisted(r: Raft): void {
+  const self = r.tracker.progress.get(r.id);
+  if (self === undefined || !self.maybeUpdate(r.raftLog.stableLastIndex())) return;
+  if (maybeCommit(r)) {
+    releasePendingReadIndexMessages(r);
+    broadcastAppend(r);
+  }
 }
 
 export function maybeCommit(r: Raft): boolean {

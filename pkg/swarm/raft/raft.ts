@@ -160,7 +160,8 @@ export class Raft {
     for (const [id, pr] of this.tracker.progress) {
       const fresh = this.tracker.newProgress(lastIndex + 1, pr.isLearner);
       fresh.recentActive = false;
-      if (id === this.id) fresh.match = lastIndex;
+      // Our own match is what we have persisted; the rest counts once persisted (onLeaderPersisted).
+      if (id === this.id) fresh.match = this.raftLog.stableLastIndex();
       this.tracker.progress.set(id, fresh);
     }
     this.pendingConfIndex = 0;

@@ -5,6 +5,7 @@
 import { encodeConfChange } from './confchange.js';
 import { RaftError } from './errors.js';
 import { Raft, type RaftConfig } from './raft.js';
+import * as leader from './raft-leader.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, Ready, SnapshotStatus, SoftState, Status } from './types.js';
 import { LOCAL_MESSAGE_TYPES, RESPONSE_MESSAGE_TYPES, hardStateEqual, isEmptyHardState, message } from './types.js';
 
@@ -164,6 +165,7 @@ export class RawNode {
     if (rd.entries.length > 0) {
       const last = rd.entries[rd.entries.length - 1];
       log.stableTo(last.index, last.term);
+      if (this.raft.role === 'leader') leader.onLeaderPersisted(this.raft);
     }
   }
 
@@ -200,9 +202,9 @@ export class RawNode {
 
 /**
  * May this message leave before the Ready that carries it is persisted? Only a leader's appends,
- * heartbeats and snapshots: the leader's term and vote were made durable before it could win, and
- * its own unpersisted entries do not count toward any commit index that leaves this node until the
- * next Ready, which the application only gets after persisting this one (thesis §10.2.1).
+ * heartbeats and snapshots (thesis §10.2.1): the leader's term and vote were made durable before it
+ * could win, and its own entries count toward the commit index only after advance() confirms them
+ * persisted, so no commit index in these messages depends on the leader's unpersisted entries.
  */
 export function canSendBeforePersist(m: Message): boolean {
   return m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap';

@@ -104,6 +104,16 @@ export function runPropertySeed(seed: number, opts: { durationMs?: number; trace
         if (leader !== undefined) cluster.transferLeadership(leader.id, voters[r.int(voters.length)]);
       } else if (roll < 86) {
         cluster.readIndex(victim, encoder.encode(`r${t}`));
+      } else if (roll < 94) {
+        // Crash whoever leads right after it appended: the figure-8 pattern of leaders dying with
+        // entries on a minority.
+        const leader = cluster.leaders()[0];
+        if (leader !== undefined) {
+          cluster.propose(leader.id, encoder.encode(`p${proposals++}`));
+          cluster.run(r.float() * 3);
+          cluster.crash(leader.id);
+          events.push(`crash leader ${leader.id}`);
+        }
       }
       cluster.run(step * (0.5 + r.float()));
       if (r.chance(0.1)) cluster.checkLogMatching();
