@@ -28,6 +28,17 @@ describe('remove', () => {
     expect(h.images.inspect(id).RepoTags).toEqual(['busybox:latest']);
   });
 
+  test('a repository digest shows in RepoDigests and goes with the last tag of its repository', async () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    await h.images.addRepoDigest('busybox', 'busybox', digest);
+    await h.images.tag('busybox', 'mirror', 'v1');
+    expect(h.images.inspect(id).RepoDigests).toEqual([`busybox@${digest}`]);
+    expect(h.images.list()[0]).toMatchObject({ RepoDigests: [`busybox@${digest}`], RepoTags: ['busybox:latest', 'mirror:v1'] });
+    expect(h.images.resolve(`busybox@${digest}`).id).toBe(id);
+    expect(await h.images.remove('busybox:latest')).toEqual([{ Untagged: 'busybox:latest' }, { Untagged: `busybox@${digest}` }]);
+    expect(h.images.inspect(id)).toMatchObject({ RepoTags: ['mirror:v1'], RepoDigests: [] });
+  });
+
   test('a stopped container keeps the last tag unless forced', async () => {
     const containersUsing = (): string[] => [CONTAINER];
     await expect(h.images.remove('busybox', { containersUsing })).rejects.toThrow(

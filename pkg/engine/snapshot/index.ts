@@ -27,4 +27,3 @@ export { writeFileAtomic, syncDirectory } from './atomic-file.js';
 export { normalizeEntryName } from './entry-path.js';
 export { untar, type UntarOptions } from './untar.js';
 export { readTarEntries, drainBody, readBody, packEntry, packStream, type TarHeader, type TarEntryHeader, type TarEntryBody } from './tar-stream-io.js';
-export { entryError } from './entry-path.js';
