@@ -4,20 +4,23 @@
 // One Ready at a time; proposals arriving meanwhile are batched into one append (group commit).
 
 import { randomInt } from 'node:crypto';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { decodeConfChange } from './confchange.js';
 import { RaftError, isRaftError } from './errors.js';
 import type { RandomSource } from './rand.js';
 import { RawNode, canSendBeforePersist } from './rawnode.js';
-import { Snapshotter } from './snapshotter.js';
+import type { Snapshotter } from './snapshotter.js';
 import type { StateMachine } from './state-machine.js';
-import { MemoryStorage } from './storage.js';
+import type { MemoryStorage } from './storage.js';
 import type { Transport } from './transport.js';
 import type { ConfChange, ConfState, Entry, Message, NodeId, Ready, Role, Snapshot, Status } from './types.js';
-import { NONE, hardStateEqual, isEmptyHardState } from './types.js';
-import { Wal } from './wal.js';
+import { NONE, hardStateEqual } from './types.js';
+import type { Wal } from './wal.js';
 import { unwrapSnapshot, wrapSnapshot } from './node-codec.js';
+import { waitFor, type RequestOptions, type Waiter } from './node-requests.js';
+import { loadDurableState } from './node-storage.js';
+
+export type { RequestOptions } from './node-requests.js';
 
 export interface RaftNodeOptions {
   readonly id: NodeId;
@@ -52,20 +55,6 @@ export interface RaftNodeOptions {
   readonly checkQuorum?: boolean;
   /** Closing this signal closes the node. */
   readonly signal?: AbortSignal;
-}
-
-export interface RequestOptions {
-  readonly signal?: AbortSignal;
-  /** Default 10 s. */
-  readonly timeoutMs?: number;
-}
-
-interface Waiter<T> {
-  resolve(value: T): void;
-  reject(err: unknown): void;
-  /** Where a leader appended the proposal, when it was this node. */
-  at?: { index: number; term: number };
-  cleanup(): void;
 }
 
 interface ReadWaiter extends Waiter<number> {
@@ -165,49 +154,8 @@ export class RaftNode {
 
   /** Opens the data dir (replaying the WAL, restoring the latest snapshot) and returns a node. */
   static async open(options: RaftNodeOptions): Promise<RaftNode> {
-    const log = options.logger.child({ component: 'raft', node: options.id });
-    const snapshotter = new Snapshotter(join(options.dataDir, 'snap'));
-    await snapshotter.init();
-    const { wal, contents } = await Wal.open(join(options.dataDir, 'wal'), {
-      fsync: options.fsync ?? true,
-      segmentBytes: options.walSegmentBytes,
-    });
-    if (contents.repairedBytes > 0) log.warn({ bytes: contents.repairedBytes }, 'wal torn tail truncated');
-    const storage = new MemoryStorage();
-    const members = new Map(options.peers);
-    let confState: ConfState = { voters: [], learners: [] };
-    let snapshotIndex = 0;
-    if (contents.snapshot !== undefined) {
-      const snap = await snapshotter.load(contents.snapshot.index, contents.snapshot.term);
-      const { members: saved, app } = unwrapSnapshot(snap.data);
-      for (const [id, address] of saved) members.set(id, address);
-      options.stateMachine.restore(app);
-      storage.applySnapshot(snap);
-      confState = snap.metadata.confState;
-      snapshotIndex = snap.metadata.index;
-      await snapshotter.purge(2, snapshotIndex);
-    } else if (contents.entries.length === 0 && isEmptyHardState(contents.hardState) && options.bootstrapVoters !== undefined) {
-      // A brand-new member of a new cluster: every bootstrapping member writes the same snapshot
-      // at (1, 1), so they all start from an identical, committed configuration.
-      options.stateMachine.restore(new Uint8Array(0));
-      const snap: Snapshot = {
-        metadata: { index: 1, term: 1, confState: { voters: [...options.bootstrapVoters].sort((a, b) => a - b), learners: [] } },
-        data: wrapSnapshot(members, options.stateMachine.snapshot()),
-      };
-      await snapshotter.save(snap);
-      await wal.save({ snapshot: { index: 1, term: 1, reset: true } });
-      storage.applySnapshot(snap);
-      confState = snap.metadata.confState;
-      snapshotIndex = 1;
-      log.info({ voters: confState.voters }, 'bootstrapped a new cluster');
-    }
-    storage.append(contents.entries);
-    if (!isEmptyHardState(contents.hardState)) storage.setHardState(contents.hardState);
-    log.info(
-      { snapshotIndex, entries: contents.entries.length, term: contents.hardState.term, commit: contents.hardState.commit },
-      'raft state loaded',
-    );
-    return new RaftNode(options, { storage, wal, snapshotter, members, confState, snapshotIndex });
+    const loaded = await loadDurableState(options, options.logger.child({ component: 'raft', node: options.id }));
+    return new RaftNode(options, loaded);
   }
 
   /** Starts the transport, the ticker and the Ready loop. */
@@ -564,43 +512,8 @@ export class RaftNode {
     return undefined;
   }
 
-  /** Creates a waiter with timeout and abort handling; register returns its own cleanup. */
   private wait<T>(options: RequestOptions, what: string, register: (waiter: Waiter<T>) => () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const signal = options.signal;
-      if (signal?.aborted) {
-        reject(new RaftError('aborted', `${what} aborted`, { node: this.id }, { cause: signal.reason }));
-        return;
-      }
-      let unregister: () => void = () => {};
-      const timer = setTimeout(() => {
-        unregister();
-        cleanup();
-        reject(new RaftError('timeout', `${what} not acknowledged within ${options.timeoutMs ?? 10_000} ms`, { node: this.id }));
-      }, options.timeoutMs ?? 10_000);
-      const onAbort = (): void => {
-        unregister();
-        cleanup();
-        reject(new RaftError('aborted', `${what} aborted`, { node: this.id }, { cause: signal?.reason }));
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const waiter: Waiter<T> = {
-        resolve: (v) => {
-          cleanup();
-          resolve(v);
-        },
-        reject: (e) => {
-          cleanup();
-          reject(e);
-        },
-        cleanup,
-      };
-      unregister = register(waiter);
-    });
+    return waitFor(options, what, this.id, register);
   }
 
   private fail(err: unknown): void {
