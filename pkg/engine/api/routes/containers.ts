@@ -23,6 +23,7 @@ import {
 import { versionNumber, type RequestContext } from '../http.js';
 import { DEFAULT_DETACH_KEYS, bridge, parseDetachKeys, startHijack } from '../hijack.js';
 import type { Route } from '../router.js';
+import { containerCreateSchema, strSliceValue, validateBody } from '../schemas.js';
 import { archiveRoutes } from './archive.js';
 
 export function frame(stream: 1 | 2, data: Buffer): Buffer {
@@ -77,8 +78,14 @@ export function containerRoutes(engine: Engine): Route[] {
   };
 
   const create = async (ctx: RequestContext): Promise<void> => {
-    const body = await ctx.json<CreateRequest>();
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidArgumentError('invalid JSON: container config must be an object');
+    const body = validateBody<CreateRequest>(containerCreateSchema, await ctx.json<unknown>(), 'container config');
+    body.Cmd = strSliceValue(body.Cmd as string | string[] | null) ?? null;
+    if (body.Entrypoint !== undefined) body.Entrypoint = strSliceValue(body.Entrypoint as string | string[] | null) ?? null;
+    if (body.HostConfig) {
+      body.HostConfig.CapAdd = strSliceValue(body.HostConfig.CapAdd as string | string[] | null) ?? null;
+      body.HostConfig.CapDrop = strSliceValue(body.HostConfig.CapDrop as string | string[] | null) ?? null;
+    }
+    if (body.Healthcheck?.Test) body.Healthcheck.Test = strSliceValue(body.Healthcheck.Test as string | string[]) ?? undefined;
     const name = ctx.string('name');
     const result = await containers.create(body, name || undefined);
     ctx.send(201, result);

@@ -7,6 +7,7 @@ import type { Engine } from '../../engine.js';
 import { DEFAULT_DETACH_KEYS, bridge, parseDetachKeys, startHijack } from '../hijack.js';
 import type { RequestContext } from '../http.js';
 import type { Route } from '../router.js';
+import { execCreateSchema, strSliceValue, validateBody } from '../schemas.js';
 import { streamContentType } from './containers.js';
 
 interface ExecStartBody {
@@ -19,7 +20,8 @@ export function execRoutes(engine: Engine): Route[] {
   const execs = engine.execs;
 
   const create = async (ctx: RequestContext): Promise<void> => {
-    const body = await ctx.json<ExecConfig>();
+    const body = validateBody<ExecConfig>(execCreateSchema, await ctx.json<unknown>(), 'exec config');
+    body.Cmd = strSliceValue(body.Cmd as string | string[] | null) ?? null;
     if (body.DetachKeys) parseDetachKeys(body.DetachKeys);
     ctx.send(201, { Id: execs.create(ctx.params.id, body) });
   };
