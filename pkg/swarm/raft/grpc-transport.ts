@@ -191,6 +191,8 @@ interface Peer {
   stream: grpc.ClientWritableStream<ProtoBatch> | undefined;
   /** No reconnect before this time (ms since epoch) after a failure. */
   retryAt: number;
+  /** When the current stream was opened; a stream that lived a while resets the backoff. */
+  openedAt: number;
   backoffMs: number;
   /** Last time we logged this peer unreachable (to keep logs quiet under a long outage). */
   loggedAt: number;
@@ -296,7 +298,7 @@ export class GrpcTransport implements Transport {
       if (existing.address === address) return;
       this.dropPeer(existing);
     }
-    this.peers.set(id, { id, address, client: undefined, stream: undefined, retryAt: 0, backoffMs: 50, loggedAt: 0 });
+    this.peers.set(id, { id, address, client: undefined, stream: undefined, retryAt: 0, openedAt: 0, backoffMs: 50, loggedAt: 0 });
   }
 
   removePeer(id: NodeId): void {
@@ -397,10 +399,12 @@ export class GrpcTransport implements Transport {
     });
     stream.on('error', () => {});
     peer.stream = stream;
+    peer.openedAt = Date.now();
   }
 
   private failPeer(peer: Peer, reason: string): void {
     peer.stream = undefined;
+    if (Date.now() - peer.openedAt > 2_000) peer.backoffMs = 50;
     peer.retryAt = Date.now() + peer.backoffMs;
     peer.backoffMs = Math.min(peer.backoffMs * 2, 1_000);
     this.unreachable(peer, reason);

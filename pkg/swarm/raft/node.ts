@@ -529,6 +529,8 @@ export class RaftNode {
     this.closed = true;
     if (this.ticker !== undefined) clearInterval(this.ticker);
     while (this.loop !== undefined) await this.loop;
+    // Requests whose entries were applied before a fatal error still get their answers.
+    this.runCompletions();
     const error = new RaftError('closed', 'raft node closed', { node: this.id });
     for (const w of this.proposals.values()) w.reject(error);
     for (const w of this.confWaiters.values()) w.reject(error);
