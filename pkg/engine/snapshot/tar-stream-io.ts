@@ -2,6 +2,7 @@
 // are streamx, not Node, streams). Effectful only through the streams given.
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
+import { BerthError, InvalidArgumentError } from '../../errdefs/index.js';
 
 export type TarHeader = tar.Header;
 export type TarEntryHeader = Parameters<tar.Pack['entry']>[0];
@@ -34,9 +35,20 @@ export async function readTarEntries(source: Readable, onEntry: (header: TarHead
   } catch (err) {
     extract.destroy(err as Error);
     await feeding.catch(() => undefined);
-    throw err;
+    throw asTarError(err);
   }
-  await feeding;
+  await feeding.catch((err: unknown) => {
+    throw asTarError(err);
+  });
+}
+
+/** The parser's own failures (garbage, truncation) are the client's bad input: a 400. */
+function asTarError(err: unknown): unknown {
+  if (err instanceof BerthError || !(err instanceof Error)) return err;
+  if (/tar header|Unexpected end|corrupted|checksum|gunzip|incorrect header|invalid/i.test(err.message)) {
+    return new InvalidArgumentError(`invalid tar archive: ${err.message}`, { cause: err });
+  }
+  return err;
 }
 
 /** Resolves on 'drain'; rejects if the stream is or gets destroyed first (no 'drain' would come). */

@@ -51,7 +51,7 @@ export function imageRoutes(engine: Engine): Route[] {
       const changes = ctx.query.getAll('changes').flatMap((c) => c.split('\n')).filter((c) => c.trim());
       // Validate before reading a possibly large body.
       const id = await images.importRootfs(ctx.req, {
-        ...(repo ? { reference: tag ? `${repo}:${tag}` : repo } : {}),
+        ...(repo ? { reference: repo, ...(tag ? { tag } : {}) } : {}),
         changes,
         ...(ctx.string('message') ? { message: ctx.string('message') } : {}),
         source: '-',
@@ -107,26 +107,7 @@ export function imageRoutes(engine: Engine): Route[] {
     {
       method: 'POST',
       pattern: '/images/prune',
-      handler: async (ctx) => {
-        const filters = ctx.filters();
-        const danglingOnly = !(filters.dangling ?? []).some((v) => v === 'false' || v === '0');
-        const deleted: Array<Record<string, string>> = [];
-        let reclaimed = 0;
-        const used = new Set(engine.containers.list().map((h) => h.record.imageId));
-        for (const summary of images.list({ all: false, filters: { ...filters, dangling: danglingOnly ? ['true'] : [] } })) {
-          const id = summary.Id as string;
-          if (used.has(id)) continue;
-          if (!danglingOnly && (summary.RepoTags as string[] | null)?.length === 0) continue;
-          try {
-            const items = await images.remove(id, { force: !danglingOnly, containersUsing: usage });
-            deleted.push(...(items as Array<Record<string, string>>));
-            reclaimed += Number(summary.Size ?? 0);
-          } catch {
-            // in use or has children: leave it, as dockerd does
-          }
-        }
-        ctx.send(200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed });
-      },
+      handler: async (ctx) => ctx.send(200, await images.prune({ filters: ctx.filters(), containersUsing: usage })),
     },
     { method: 'GET', pattern: '/images/search', handler: async () => Promise.reject(new NotImplementedError('image search needs a registry index, which berthd does not use')) },
     { method: 'GET', pattern: '/images/{name*}/json', handler: async (ctx) => ctx.send(200, images.inspect(ctx.params.name, { apiVersion: ctx.apiVersion })) },
