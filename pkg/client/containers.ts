@@ -130,6 +130,11 @@ export class ContainersApi {
     });
   }
 
+  /** The inspect answer as the daemon's JSON text, for output that must keep its exact bytes. */
+  inspectRaw(id: string, options: Abortable & { size?: boolean } = {}): Promise<string> {
+    return this.transport.text({ method: 'GET', path: path(id, '/json'), query: { size: options.size || undefined }, signal: options.signal });
+  }
+
   async start(id: string, options: Abortable & { detachKeys?: string } = {}): Promise<void> {
     await this.transport.empty({ method: 'POST', path: path(id, '/start'), query: { detachKeys: options.detachKeys }, signal: options.signal });
   }

@@ -56,6 +56,11 @@ export class ImagesApi {
     return this.transport.json<ImageInspect>({ method: 'GET', path: path(name, '/json'), signal: options.signal });
   }
 
+  /** The inspect answer as the daemon's JSON text. */
+  inspectRaw(name: string, options: Abortable = {}): Promise<string> {
+    return this.transport.text({ method: 'GET', path: path(name, '/json'), signal: options.signal });
+  }
+
   history(name: string, options: Abortable = {}): Promise<ImageHistoryItem[]> {
     return this.transport.json<ImageHistoryItem[]>({ method: 'GET', path: path(name, '/history'), signal: options.signal });
   }
@@ -78,22 +83,23 @@ export class ImagesApi {
   }
 
   /**
-   * Creates an image from a tarball streamed as the body (`fromSrc=-`). Yields the daemon's
-   * progress messages; the last one's `status` is the new image id.
+   * Creates an image from a tarball streamed as the body (`fromSrc=-`), or fetched by the daemon
+   * from a URL. Yields the daemon's progress messages; the last one's `status` is the new image id.
    */
-  async *import(source: Readable | Buffer, options: ImageImportOptions = {}): AsyncGenerator<JsonMessage, void, undefined> {
+  async *import(source: Readable | Buffer | { url: string }, options: ImageImportOptions = {}): AsyncGenerator<JsonMessage, void, undefined> {
+    const fromUrl = !(source instanceof Buffer) && 'url' in source ? source.url : undefined;
     const response = await this.transport.send({
       method: 'POST',
       path: '/images/create',
       query: {
-        fromSrc: '-',
+        fromSrc: fromUrl ?? '-',
         repo: options.repo || undefined,
         tag: options.tag || undefined,
         message: options.message || undefined,
         platform: options.platform || undefined,
         changes: options.changes && options.changes.length > 0 ? options.changes : undefined,
       },
-      body: source,
+      body: fromUrl === undefined ? source : undefined,
       contentType: 'application/x-tar',
       signal: options.signal,
     });

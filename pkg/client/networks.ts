@@ -32,6 +32,10 @@ export class NetworksApi {
     });
   }
 
+  inspectRaw(id: string, options: Abortable = {}): Promise<string> {
+    return this.transport.text({ method: 'GET', path: `/networks/${encodeURIComponent(id)}`, signal: options.signal });
+  }
+
   create(body: NetworkCreateRequest, options: Abortable = {}): Promise<NetworkCreateResponse> {
     return this.transport.json<NetworkCreateResponse>({ method: 'POST', path: '/networks/create', body, signal: options.signal });
   }
@@ -62,6 +66,10 @@ export class VolumesApi {
 
   inspect(name: string, options: Abortable = {}): Promise<Volume> {
     return this.transport.json<Volume>({ method: 'GET', path: `/volumes/${encodeURIComponent(name)}`, signal: options.signal });
+  }
+
+  inspectRaw(name: string, options: Abortable = {}): Promise<string> {
+    return this.transport.text({ method: 'GET', path: `/volumes/${encodeURIComponent(name)}`, signal: options.signal });
   }
 
   create(body: VolumeCreateRequest, options: Abortable = {}): Promise<Volume> {

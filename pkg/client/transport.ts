@@ -137,6 +137,12 @@ export class Transport {
     return JSON.parse(body.toString('utf8')) as T;
   }
 
+  /** Sends a request and returns the answer's JSON text unparsed (inspect keeps the daemon's bytes). */
+  async text(request: EngineRequest): Promise<string> {
+    const response = await this.send(request);
+    return (await readBody(response, MAX_JSON_BODY_BYTES)).toString('utf8');
+  }
+
   /** Sends a request and drains the (empty or ignored) answer. */
   async empty(request: EngineRequest): Promise<http.IncomingMessage> {
     const response = await this.send(request);

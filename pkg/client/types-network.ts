@@ -115,6 +115,8 @@ export interface ExecCreateRequest {
   AttachStdout?: boolean;
   AttachStderr?: boolean;
   ConsoleSize?: [number, number] | null;
+  /** Sent by docker's CLI; the daemon ignores it at create time. */
+  Detach?: boolean;
   DetachKeys?: string;
   Tty?: boolean;
   Env?: string[] | null;

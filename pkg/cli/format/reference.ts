@@ -52,3 +52,26 @@ export function splitRepoTag(text: string): { repo: string; tag: string } {
   if (colon > text.lastIndexOf('/')) return { repo: text.slice(0, colon), tag: text.slice(colon + 1) };
   return { repo: text, tag: DEFAULT_TAG };
 }
+
+/** reference.ParseNormalizedNamed(...).Name(): the full name with docker.io/library/ filled in. */
+export function normalizedName(name: string): string {
+  const slash = name.indexOf('/');
+  const first = slash === -1 ? '' : name.slice(0, slash);
+  const hasDomain = slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
+  if (hasDomain) return name;
+  return slash === -1 ? `docker.io/library/${name}` : `docker.io/${name}`;
+}
+
+export class ReferenceError extends Error {}
+
+/**
+ * Splits a tag target like docker's ImageTag: `repo[:tag]` → full repository name and tag
+ * (default `latest`); digests are refused.
+ */
+export function tagTarget(target: string): { repo: string; tag: string } {
+  const reference = parseReference(target);
+  if (!reference) throw new ReferenceError(`Error parsing reference: ${JSON.stringify(target)} is not a valid repository/tag: invalid reference format`);
+  if (reference.digest !== undefined) throw new ReferenceError('refusing to create a tag with a digest reference');
+  const separator = target.lastIndexOf(':') > target.lastIndexOf('/') ? target.lastIndexOf(':') : target.length;
+  return { repo: normalizedName(target.slice(0, separator)), tag: reference.tag ?? DEFAULT_TAG };
+}

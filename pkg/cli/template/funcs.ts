@@ -35,6 +35,10 @@ export function titleCase(text: string): string {
 }
 
 function basicCompare(name: string, a: unknown, b: unknown): number {
+  // Go allows eq/ne against nil for pointers, maps, slices and interfaces.
+  const aNil = a === null || a === undefined;
+  const bNil = b === null || b === undefined;
+  if ((name === 'eq' || name === 'ne') && (aNil || bNil)) return aNil && bNil ? 0 : 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'boolean' && typeof b === 'boolean' && (name === 'eq' || name === 'ne')) return a === b ? 0 : 1;

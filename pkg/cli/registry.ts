@@ -1,0 +1,64 @@
+// The command tree (pure): management groups, every command spec, and argv → command resolution.
+import type { CommandSpec, GroupSpec } from './spec.js';
+import { CONTAINER_COMMANDS } from './specs/container-specs.js';
+import { IMAGE_COMMANDS } from './specs/image-specs.js';
+import { SYSTEM_COMMANDS } from './specs/system-specs.js';
+
+export const GROUPS: readonly GroupSpec[] = [
+  { name: 'container', description: 'Manage containers', group: 'management' },
+  { name: 'image', description: 'Manage images', group: 'management' },
+  { name: 'system', description: 'Manage Berth', group: 'management' },
+];
+
+export const COMMANDS: readonly CommandSpec[] = [...CONTAINER_COMMANDS, ...IMAGE_COMMANDS, ...SYSTEM_COMMANDS];
+
+/** Top-level names listed under "Common Commands" (in this order), as docker lists them. */
+export const COMMON_COMMANDS: readonly string[] = ['run', 'exec', 'ps', 'pull', 'images', 'version', 'info'];
+
+export type Resolution =
+  | { kind: 'command'; spec: CommandSpec; invokedPath: string[]; rest: string[] }
+  | { kind: 'group'; group: GroupSpec; rest: string[] }
+  | { kind: 'unknown'; invokedPath: string[]; word: string };
+
+function allPaths(spec: CommandSpec): readonly (readonly string[])[] {
+  return [spec.path, ...(spec.aliases ?? [])];
+}
+
+/** Finds the command named by the first words of `words` (after global flags). */
+export function resolveCommand(words: readonly string[]): Resolution {
+  const [first = '', second] = words;
+  const group = GROUPS.find((candidate) => candidate.name === first);
+  if (group) {
+    if (second === undefined || second.startsWith('-')) return { kind: 'group', group, rest: words.slice(1) };
+    for (const spec of COMMANDS) {
+      for (const path of allPaths(spec)) {
+        if (path.length === 2 && path[0] === first && path[1] === second) return { kind: 'command', spec, invokedPath: [...path], rest: words.slice(2) };
+      }
+    }
+    return { kind: 'unknown', invokedPath: [first], word: second };
+  }
+  for (const spec of COMMANDS) {
+    for (const path of allPaths(spec)) {
+      if (path.length === 1 && path[0] === first) return { kind: 'command', spec, invokedPath: [...path], rest: words.slice(1) };
+    }
+  }
+  return { kind: 'unknown', invokedPath: [], word: first };
+}
+
+/** Commands reachable directly from the root (`run`, `ps`, …) with their descriptions. */
+export function topLevelCommands(): { name: string; description: string }[] {
+  const entries: { name: string; description: string }[] = [];
+  for (const spec of COMMANDS) {
+    for (const path of allPaths(spec)) {
+      if (path.length === 1) entries.push({ name: path[0]!, description: spec.description.split('\n')[0]! });
+    }
+  }
+  return entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The subcommands of a management group, sorted. */
+export function groupCommands(group: string): { name: string; description: string }[] {
+  return COMMANDS.filter((spec) => spec.path[0] === group && spec.path.length === 2)
+    .map((spec) => ({ name: spec.path[1]!, description: spec.description.split('\n')[0]! }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
