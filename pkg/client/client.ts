@@ -156,7 +156,7 @@ export class EngineClient {
       signal: options.signal,
     });
     try {
-      yield* readJsonStream<EventMessage>(response, options.signal);
+      yield* readJsonStream<EventMessage>(response, options.signal, parseEvent);
     } catch (err) {
       if (!options.signal?.aborted) throw err;
     } finally {
@@ -195,6 +195,18 @@ export class EngineClient {
   close(): void {
     this.transport.close();
   }
+}
+
+/**
+ * Parses an event keeping `timeNano` exact: nanoseconds since 1970 exceed 2^53, so the digits are
+ * also kept as a bigint in the non-enumerable `timeNanoExact` (JSON output stays docker's shape).
+ */
+export function parseEvent(text: string): EventMessage {
+  const event = JSON.parse(text) as EventMessage;
+  // The top-level field comes last in docker's encoding; a label value could only contain an escaped copy.
+  const digits = [...text.matchAll(/"timeNano"\s*:\s*(\d+)/g)].at(-1)?.[1];
+  if (digits !== undefined) Object.defineProperty(event, 'timeNanoExact', { value: BigInt(digits), enumerable: false });
+  return event;
 }
 
 /** Volume prune rejects the `until` filter; docker drops it for volumes. */

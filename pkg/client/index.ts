@@ -1,5 +1,5 @@
 // Public surface of pkg/client: the typed Engine API client and its stream utilities.
-export { EngineClient, resolveClientOptions } from './client.js';
+export { EngineClient, parseEvent, resolveClientOptions } from './client.js';
 export type { EngineClientOptions, EndpointSelection, EventsOptions, SystemPruneOptions, SystemPruneReport } from './client.js';
 export { ContainersApi, decodePathStat } from './containers.js';
 export type {

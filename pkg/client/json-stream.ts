@@ -79,13 +79,17 @@ export class JsonValueSplitter {
   }
 }
 
-/** Parses each JSON value of a stream as it completes. */
-export async function* readJsonStream<T>(source: AsyncIterable<Buffer | string>, signal?: AbortSignal): AsyncGenerator<T, void, undefined> {
+/** Parses each JSON value of a stream as it completes; `parse` may replace JSON.parse (exact ints). */
+export async function* readJsonStream<T>(
+  source: AsyncIterable<Buffer | string>,
+  signal?: AbortSignal,
+  parse: (text: string) => T = (text) => JSON.parse(text) as T,
+): AsyncGenerator<T, void, undefined> {
   const splitter = new JsonValueSplitter();
   signal?.throwIfAborted();
   for await (const chunk of source) {
     for (const text of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
-      yield JSON.parse(text) as T;
+      yield parse(text);
     }
     signal?.throwIfAborted();
   }

@@ -132,6 +132,8 @@ export interface EventMessage {
   scope?: 'local' | 'swarm';
   time: number;
   timeNano: number;
+  /** `timeNano` without float rounding (set by the client's event parser; not serialized). */
+  readonly timeNanoExact?: bigint;
   /** Deprecated fields older daemons still send. */
   status?: string;
   id?: string;

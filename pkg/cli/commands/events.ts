@@ -22,7 +22,7 @@ export function rfc3339NanoFixed(timeNano: bigint): string {
 /** docker's prettyPrintEvent. */
 export function formatEvent(event: EventMessage): string {
   let out = '';
-  if (event.timeNano) out += `${rfc3339NanoFixed(BigInt(event.timeNano))} `;
+  if (event.timeNanoExact !== undefined || event.timeNano) out += `${rfc3339NanoFixed(event.timeNanoExact ?? BigInt(event.timeNano))} `;
   else if (event.time) out += `${rfc3339NanoFixed(BigInt(event.time) * 1_000_000_000n)} `;
   out += `${event.Type} ${event.Action} ${event.Actor?.ID ?? ''}`;
   const attributes = event.Actor?.Attributes ?? {};
