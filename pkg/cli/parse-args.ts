@@ -141,9 +141,9 @@ export function checkArgumentCount(spec: CommandSpec, args: readonly string[], c
   const { min, max } = spec.args ?? {};
   const plural = (n: number): string => (n === 1 ? 'argument' : 'arguments');
   const count = args.length;
+  if (max === 0 && count > 0) throw new UsageError(`'${commandPath}' accepts no arguments`, 1, 'Run', true);
   if (min !== undefined && max !== undefined) {
     if (count >= min && count <= max) return;
-    if (max === 0) throw new UsageError(`'${commandPath}' accepts no arguments`, 1, 'Run', true);
     if (min === max) throw new UsageError(`'${commandPath}' requires ${min} ${plural(min)}`, 1, 'Run', true);
     if (min === 0) throw new UsageError(`'${commandPath}' requires at most ${max} ${plural(max)}`, 1, 'Run', true);
     throw new UsageError(`'${commandPath}' requires at least ${min} and at most ${max} ${plural(max)}`, 1, 'Run', true);
