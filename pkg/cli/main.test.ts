@@ -80,9 +80,9 @@ describe('usage errors (no daemon needed)', () => {
   test('help renders docker layout with aliases', async () => {
     const help = await berth(['container', 'ls', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage:  berth container ls \[OPTIONS\]\n\nList containers\n\nAliases:\n  berth container ls, berth container list, berth container ps, berth ps\n\nOptions:\n  -a, --all             Show all containers/);
+    expect(help.stdout).toMatch(/^Usage: {2}berth container ls \[OPTIONS\]\n\nList containers\n\nAliases:\n {2}berth container ls, berth container list, berth container ps, berth ps\n\nOptions:\n {2}-a, --all {13}Show all containers/);
     expect((await berth(['run', '--help'])).stdout).toContain('  -h, --hostname string');
-    expect((await berth(['ps', '-h'])).stdout).toMatch(/^Usage:  berth ps/);
+    expect((await berth(['ps', '-h'])).stdout).toMatch(/^Usage: {2}berth ps/);
   });
 
   test('-v prints the version without loading commands', async () => {
