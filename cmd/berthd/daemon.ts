@@ -25,11 +25,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('-H, --host <address...>', 'unix:///path socket(s) to listen on', ['unix:///run/berth/berth.sock'])
     .option('--runtime <path>', 'path of runc')
     .option('-p, --pidfile <file>', 'write the daemon pid here')
+    .option('--resolv-conf <file>', "the host's resolver configuration (DNS forwarding, containers' resolv.conf)", '/etc/resolv.conf')
     .option('-D, --debug', 'debug logging', false)
     .addOption(new Option('-l, --log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'fatal']).default('info'))
     .showHelpAfterError();
   program.parse(argv);
-  const options = program.opts<{ dataRoot: string; execRoot: string; host: string[]; runtime?: string; pidfile?: string; debug: boolean; logLevel: string }>();
+  const options = program.opts<{ dataRoot: string; execRoot: string; host: string[]; runtime?: string; pidfile?: string; resolvConf: string; debug: boolean; logLevel: string }>();
   const log = pino({ level: options.debug ? 'debug' : options.logLevel, base: { pid: process.pid } }, destination(2));
   const here = path.dirname(fileURLToPath(import.meta.url));
   const monitorBinary = path.resolve(here, '../../native/berth-monitor');
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
     runcBinary: options.runtime ?? findBinary('runc', ['/usr/sbin/runc', '/usr/bin/runc']),
     monitorBinary,
     initBinary: findBinary('tini-static', ['/usr/bin/tini-static']),
+    hostResolvConf: path.resolve(options.resolvConf),
     log,
   });
   const server = new ApiServer(engineRouter(engine), log.child({ component: 'api' }), `Berth/${BERTH_VERSION} (linux)`);

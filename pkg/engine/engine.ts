@@ -21,7 +21,7 @@ import {
 } from './container/index.js';
 import { EventBus } from './events/index.js';
 import { ImageStore, parseLookup } from './image/index.js';
-import { BasicNetworkHooks } from './network/index.js';
+import { BridgeNetworkHooks, NetworkManager } from './network/index.js';
 import { Runtime, hasSwapAccounting, readCgroupLayout, runcVersion, type CgroupLayout } from './runtime/index.js';
 import { LayerStore } from './snapshot/index.js';
 import { BasicVolumeHooks } from './volume/index.js';
@@ -75,6 +75,8 @@ export class Engine {
   readonly runtime: Runtime;
   readonly containers: ContainerService;
   readonly execs: ExecService;
+  readonly networks: NetworkManager;
+  readonly networkHooks: BridgeNetworkHooks;
   private id = '';
   private runc = { version: 'unknown', commit: '' };
 
@@ -83,11 +85,19 @@ export class Engine {
     readonly cgroups: CgroupLayout,
     swapAccounting: boolean,
     limits: Record<string, number>,
-    network: NetworkHooks,
     volumes: VolumeHooks,
   ) {
     const log = config.log;
     this.events = new EventBus({ historyFile: path.join(config.dataRoot, 'events.jsonl') });
+    this.networks = new NetworkManager({
+      dataRoot: config.dataRoot,
+      execRoot: config.execRoot,
+      log: log.child({ component: 'network' }),
+      events: this.events,
+      resolvConf: config.hostResolvConf ?? '/etc/resolv.conf',
+    });
+    this.networkHooks = new BridgeNetworkHooks(this.networks);
+    const network: NetworkHooks = this.networkHooks;
     this.layers = new LayerStore({ root: path.join(config.dataRoot, 'overlay2'), logger: log });
     this.images = new ImageStore({
       root: path.join(config.dataRoot, 'image'),
@@ -140,7 +150,6 @@ export class Engine {
       cgroups,
       await hasSwapAccounting(cgroups),
       await hardLimits(),
-      new BasicNetworkHooks(),
       new BasicVolumeHooks(),
     );
     engine.id = await engineId(config.dataRoot);
@@ -149,6 +158,7 @@ export class Engine {
     await engine.layers.open();
     await engine.images.open();
     await engine.runtime.init();
+    await engine.networks.open();
     await engine.containers.open();
     return engine;
   }
@@ -156,6 +166,7 @@ export class Engine {
   /** Stops managing; containers keep running under their monitors. */
   async close(): Promise<void> {
     this.containers.close();
+    await this.networks.close();
     this.events.closeAll();
     await this.events.flush();
   }

@@ -4,6 +4,7 @@ import { Router } from './router.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
+import { networkRoutes } from './routes/networks.js';
 import { systemRoutes } from './routes/system.js';
 
 export { ApiServer, type ListenSpec } from './server.js';
@@ -12,5 +13,5 @@ export { API_VERSION, MIN_API_VERSION } from './http.js';
 
 /** Every Engine API route berthd serves. */
 export function engineRouter(engine: Engine): Router {
-  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine)]);
+  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine), ...networkRoutes(engine)]);
 }
