@@ -1,7 +1,5 @@
-// CLI error types (pure) and how errors become stderr text and exit codes at the edge, like docker's
-// cli.StatusError handling: daemon errors as "Error response from daemon: …", usage errors with help.
-import { BerthError } from '../errdefs/index.js';
-import { isEngineApiError } from '../client/index.js';
+// CLI error types (pure, import-free so `berth -v` loads nothing else): exit statuses as docker's
+// cli.StatusError, usage errors printed with help, and pflag's invalid-value errors.
 
 /** An error with a chosen exit status; an empty message prints nothing. */
 export class StatusError extends Error {
@@ -35,11 +33,4 @@ export class FlagValueError extends UsageError {
     const name = flag.short ? `-${flag.short}, --${flag.long}` : `--${flag.long}`;
     super(`invalid argument ${JSON.stringify(value)} for "${name}" flag: ${reason}`, 125);
   }
-}
-
-/** The text docker prints for an error (without its own "docker: " prefixes). */
-export function errorText(err: unknown): string {
-  if (isEngineApiError(err)) return `Error response from daemon: ${err.message}`;
-  if (err instanceof BerthError || err instanceof Error) return err.message;
-  return String(err);
 }

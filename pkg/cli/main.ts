@@ -1,12 +1,8 @@
-// The CLI's entry (effects: process I/O): global flags, command resolution, parsing, help, lazy
-// command loading, and the edge where errors become docker-style messages and exit codes.
-import { EngineClient, resolveClientOptions } from '../client/index.js';
+// The CLI's entry (effects: process I/O): global flags and `-v` here, everything else in
+// dispatch.ts, imported only when needed so the smallest invocations load the fewest modules.
 import { BERTH_GIT_COMMIT, BERTH_VERSION } from './build-info.js';
-import { errorText, StatusError, UsageError } from './errors.js';
-import { parseGlobalFlags, GLOBAL_FLAGS, type GlobalOptions } from './global-flags.js';
-import { commandHelp, groupHelp, PROGRAM, rootHelp, useLine } from './help.js';
-import { checkArgumentCount, parseCommandLine } from './parse-args.js';
-import { COMMANDS, COMMON_COMMANDS, GROUPS, groupCommands, resolveCommand, topLevelCommands } from './registry.js';
+import { UsageError } from './errors.js';
+import { parseGlobalFlags, type GlobalOptions } from './global-flags.js';
 import type { CommandContext, CommandIo } from './spec.js';
 
 export interface MainOptions extends CommandIo {
@@ -15,119 +11,23 @@ export interface MainOptions extends CommandIo {
   now?: () => number;
 }
 
-function terminalColumns(io: CommandIo): number {
-  return (io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 80) - 1;
-}
-
-function write(stream: CommandIo['stderr'], text: string): void {
-  stream.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-function clientFactory(global: GlobalOptions, env: NodeJS.ProcessEnv): () => EngineClient {
-  let client: EngineClient | undefined;
-  return () => {
-    if (client) return client;
-    if (global.hosts.length > 1) throw new StatusError(1, 'Specify only one -H');
-    const contextName = global.context ?? env.DOCKER_CONTEXT;
-    if (contextName !== undefined && contextName !== '' && contextName !== 'default') {
-      // Contexts arrive with issue 10; until then only the implicit default exists.
-      throw new StatusError(1, `context "${contextName}" does not exist`);
-    }
-    client = new EngineClient(
-      resolveClientOptions(
-        { host: global.hosts[0], tls: global.tls, tlsVerify: global.tlsVerify || undefined, tlsCaCert: global.tlsCaCert, tlsCert: global.tlsCert, tlsKey: global.tlsKey },
-        env,
-      ),
-    );
-    return client;
-  };
-}
-
 /** Runs the CLI for `argv` (without node and script); resolves with the exit code. */
 export async function main(argv: readonly string[], options: MainOptions): Promise<number> {
-  const io: CommandIo = options;
   let global: GlobalOptions;
   let words: string[];
   try {
     ({ options: global, words } = parseGlobalFlags(argv));
   } catch (err) {
     if (err instanceof UsageError) {
-      write(io.stderr, `${err.message}\n\nUsage:  ${PROGRAM} [OPTIONS] COMMAND [ARG...]\n\nRun '${PROGRAM} --help' for more information`);
+      options.stderr.write(`${err.message}\n\nUsage:  berth [OPTIONS] COMMAND [ARG...]\n\nRun 'berth --help' for more information\n`);
       return err.status;
     }
     throw err;
   }
   if (global.version) {
-    write(io.stdout, `Berth version ${BERTH_VERSION}, build ${BERTH_GIT_COMMIT}`);
+    options.stdout.write(`Berth version ${BERTH_VERSION}, build ${BERTH_GIT_COMMIT}\n`);
     return 0;
   }
-  if (words.length === 0 || (global.help && words.length === 0)) {
-    const text = rootHelp({
-      common: COMMON_COMMANDS.map((name) => topLevelCommands().find((entry) => entry.name === name)!).filter(Boolean),
-      management: GROUPS.map((group) => ({ name: group.name, description: group.description })),
-      commands: topLevelCommands().filter((entry) => !COMMON_COMMANDS.includes(entry.name)),
-      globalFlags: GLOBAL_FLAGS,
-      columns: terminalColumns(io),
-    });
-    write(global.help ? io.stdout : io.stderr, text);
-    return 0;
-  }
-
-  const resolution = resolveCommand(words);
-  if (resolution.kind === 'unknown') {
-    const path = [PROGRAM, ...resolution.invokedPath].join(' ');
-    // docker shows a usage line for unknown subcommands of a group, not for unknown top-level words.
-    const usage = resolution.invokedPath.length === 0 ? '' : `\n\nUsage:  ${path}`;
-    write(io.stderr, `${PROGRAM}: unknown command: ${path} ${resolution.word}${usage}\n\nRun '${path} --help' for more information`);
-    return 1;
-  }
-  if (resolution.kind === 'group') {
-    const text = groupHelp(resolution.group, groupCommands(resolution.group.name));
-    write(io.stdout, text);
-    return 0;
-  }
-
-  const { spec, invokedPath } = resolution;
-  const commandPath = [PROGRAM, ...invokedPath].join(' ');
-  const usage = useLine(spec, invokedPath);
-  try {
-    const parsed = parseCommandLine(spec, resolution.rest);
-    if (parsed.help || global.help) {
-      write(io.stdout, commandHelp(spec, invokedPath, spec.flags, terminalColumns(io)));
-      return 0;
-    }
-    checkArgumentCount(spec, parsed.args, commandPath);
-    const runner = await spec.load();
-    const context: CommandContext = {
-      ...io,
-      client: clientFactory(global, options.env),
-      env: options.env,
-      now: options.now ?? Date.now,
-      commandPath,
-      useLine: usage,
-      process: options.process,
-    };
-    const code = await runner(context, parsed.args, parsed.flags);
-    return code ?? 0;
-  } catch (err) {
-    return reportError(io, err, commandPath, usage);
-  }
+  const { dispatch } = await import('./dispatch.js');
+  return dispatch(global, words, options);
 }
-
-/** Prints an error the way docker's CLI does and returns the exit status. */
-export function reportError(io: CommandIo, err: unknown, commandPath: string, usage: string): number {
-  if (err instanceof UsageError) {
-    const prefix = err.prefixed ? `${PROGRAM}: ` : '';
-    write(io.stderr, `${prefix}${err.message}\n\nUsage:  ${usage}\n\n${err.verb} '${commandPath} --help' for more information`);
-    return err.status;
-  }
-  if (err instanceof StatusError) {
-    if (err.message !== '') write(io.stderr, err.message);
-    return err.status === 0 ? 1 : err.status;
-  }
-  write(io.stderr, errorText(err));
-  return 1;
-}
-
-/** Every spec, for tooling and tests (e.g. checking help renders for all commands). */
-export const ALL_COMMANDS = COMMANDS;

@@ -1,7 +1,7 @@
 // HTTP/1.1 transport to one engine endpoint (effects: sockets): keep-alive requests with API version
 // negotiation, JSON bodies, typed errors, abort via AbortSignal, and hijacked (upgraded) connections.
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../errdefs/index.js';
@@ -92,7 +92,7 @@ export class Transport {
     const agentOptions = { keepAlive: true, keepAliveMsecs: 1000 };
     this.agent =
       this.endpoint.kind === 'tcp' && this.endpoint.tls
-        ? new https.Agent({ ...agentOptions, ...tlsOptions(this.endpoint) })
+        ? new (loadHttps().Agent)({ ...agentOptions, ...tlsOptions(this.endpoint) })
         : new http.Agent(agentOptions);
   }
 
@@ -228,7 +228,7 @@ export class Transport {
       return http.request({ ...common, socketPath: this.endpoint.socketPath, headers: { Host: UNIX_HOST_HEADER, ...headers } });
     }
     const target = { ...common, host: this.endpoint.host, port: this.endpoint.port };
-    return this.endpoint.tls ? https.request({ ...target, ...tlsOptions(this.endpoint) }) : http.request(target);
+    return this.endpoint.tls ? loadHttps().request({ ...target, ...tlsOptions(this.endpoint) }) : http.request(target);
   }
 
   private async errorFrom(response: http.IncomingMessage, request: EngineRequest, prefix: string): Promise<Error> {
@@ -273,6 +273,11 @@ export class Transport {
     }
     return err;
   }
+}
+
+/** node:https (and TLS) only for TLS endpoints: loading it costs start-up time every CLI run would pay. */
+function loadHttps(): typeof https {
+  return process.getBuiltinModule('node:https') as typeof https;
 }
 
 function tlsOptions(endpoint: Extract<EngineEndpoint, { kind: 'tcp' }>): https.AgentOptions {

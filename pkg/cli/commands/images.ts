@@ -1,6 +1,7 @@
 // `berth images` / `image ls`, `rmi` / `image rm`, and `tag`.
 import { isNotFound } from '../../errdefs/index.js';
-import { errorText, StatusError } from '../errors.js';
+import { StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import { renderRows } from '../format/formatter.js';
 import { IMAGE_HEADERS, imageFormat, imageRows } from '../format/image-context.js';
 import { ReferenceError, tagTarget } from '../format/reference.js';

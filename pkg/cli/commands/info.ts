@@ -1,7 +1,8 @@
 // `berth info`: client facts and the daemon's /info in docker's layout, or a --format template.
 import type { SystemInfo } from '../../client/index.js';
 import { BERTH_VERSION } from '../build-info.js';
-import { errorText, StatusError } from '../errors.js';
+import { StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import { bytesSize } from '../format/units.js';
 import { Template, TemplateError } from '../template/template.js';
 import type { CommandContext, CommandRunner } from '../spec.js';

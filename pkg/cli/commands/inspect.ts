@@ -2,7 +2,8 @@
 // template applied to each object (docker's inspect.Inspect, including its error reporting).
 import type { EngineClient } from '../../client/index.js';
 import { isNotFound } from '../../errdefs/index.js';
-import { errorText, StatusError } from '../errors.js';
+import { StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import { compactJson, indentJson } from '../format/json-indent.js';
 import { Template, TemplateError } from '../template/template.js';
 import type { CommandContext, CommandRunner, Flags } from '../spec.js';

@@ -1,6 +1,7 @@
 // Container lifecycle commands: stop, kill, restart, rm, pause, unpause, rename, wait.
 import { isNotFound } from '../../errdefs/index.js';
-import { errorText, StatusError } from '../errors.js';
+import { StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import type { CommandRunner } from '../spec.js';
 import { forEachObject, intFlag, writeLine } from './shared.js';
 

@@ -1,7 +1,8 @@
 // `berth run`: create, attach before start, wait (next-exit, or removed with --rm) registered before
 // start, start, stream until the container is done, exit with its status — docker's runContainer.
 import type { PendingWait } from '../../client/index.js';
-import { errorText, StatusError } from '../errors.js';
+import { StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import { DEFAULT_DETACH_KEYS, DetachKeysError, parseDetachKeys } from '../options/detach-keys.js';
 import type { CommandContext, CommandRunner } from '../spec.js';
 import { createContainer, planCreate, withHelp } from './container-create.js';

@@ -2,7 +2,8 @@
 // backpressure, docker's "one line per object, errors joined at the end", typed flag accessors.
 import type { Writable } from 'node:stream';
 import { parseFilterFlags, writeWithBackpressure, type Filters } from '../../client/index.js';
-import { errorText, FlagValueError, StatusError } from '../errors.js';
+import { FlagValueError, StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import { parseInt64, ValueError } from '../options/values.js';
 import type { Flags, FlagSpec } from '../spec.js';
 

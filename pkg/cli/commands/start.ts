@@ -1,5 +1,6 @@
 // `berth start` (with -a/-i attach like run) and `berth attach`.
-import { errorText, StatusError } from '../errors.js';
+import { StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import type { CommandContext, CommandRunner, Flags } from '../spec.js';
 import { streamHijacked } from './hijacked-io.js';
 import { checkTty, detachKeyBytes, exitStatus } from './run.js';

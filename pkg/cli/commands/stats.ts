@@ -1,6 +1,7 @@
 // `berth stats`: per-container resource usage, sampled by one stats stream per container and
 // redrawn every 500 ms (or printed once with --no-stream), following docker's collector design.
-import { errorText, StatusError } from '../errors.js';
+import { StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import { renderRows } from '../format/formatter.js';
 import { emptyStatsEntry, STATS_HEADERS, STATS_TABLE_FORMAT, StatsContext, statsEntryFrom, type StatsEntry } from '../format/stats-context.js';
 import type { CommandContext, CommandRunner } from '../spec.js';

@@ -2,7 +2,8 @@
 import type { SystemVersion } from '../../client/index.js';
 import { CLIENT_API_VERSION } from '../../client/index.js';
 import { BERTH_GIT_COMMIT, BERTH_VERSION } from '../build-info.js';
-import { errorText, StatusError } from '../errors.js';
+import { StatusError } from '../errors.js';
+import { errorText } from '../error-text.js';
 import { tabwrite } from '../format/tabwriter.js';
 import { Template, TemplateError } from '../template/template.js';
 import type { CommandRunner } from '../spec.js';

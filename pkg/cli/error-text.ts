@@ -1,0 +1,10 @@
+// How an error reads on stderr (pure): daemon errors as docker's "Error response from daemon: …".
+import { isEngineApiError } from '../client/errors.js';
+import { BerthError } from '../errdefs/index.js';
+
+/** The text docker prints for an error (without its own "docker: " prefixes). */
+export function errorText(err: unknown): string {
+  if (isEngineApiError(err)) return `Error response from daemon: ${err.message}`;
+  if (err instanceof BerthError || err instanceof Error) return err.message;
+  return String(err);
+}
