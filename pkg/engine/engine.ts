@@ -24,7 +24,7 @@ import { ImageStore, parseLookup } from './image/index.js';
 import { BridgeNetworkHooks, NetworkManager } from './network/index.js';
 import { Runtime, hasSwapAccounting, readCgroupLayout, runcVersion, type CgroupLayout } from './runtime/index.js';
 import { LayerStore } from './snapshot/index.js';
-import { BasicVolumeHooks } from './volume/index.js';
+import { LocalVolumeHooks, VolumeStore } from './volume/index.js';
 
 export const BERTH_VERSION = '0.1.0';
 
@@ -77,6 +77,7 @@ export class Engine {
   readonly execs: ExecService;
   readonly networks: NetworkManager;
   readonly networkHooks: BridgeNetworkHooks;
+  readonly volumes: VolumeStore;
   private id = '';
   private runc = { version: 'unknown', commit: '' };
 
@@ -85,10 +86,13 @@ export class Engine {
     readonly cgroups: CgroupLayout,
     swapAccounting: boolean,
     limits: Record<string, number>,
-    volumes: VolumeHooks,
   ) {
     const log = config.log;
     this.events = new EventBus({ historyFile: path.join(config.dataRoot, 'events.jsonl') });
+    this.volumes = new VolumeStore(path.join(config.dataRoot, 'volumes'), this.events, log.child({ component: 'volumes' }));
+    this.volumes.usedBy = (name) =>
+      this.containers.list().filter((h) => h.record.mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((h) => h.id);
+    const volumes: VolumeHooks = new LocalVolumeHooks(this.volumes);
     this.networks = new NetworkManager({
       dataRoot: config.dataRoot,
       execRoot: config.execRoot,
@@ -150,7 +154,6 @@ export class Engine {
       cgroups,
       await hasSwapAccounting(cgroups),
       await hardLimits(),
-      new BasicVolumeHooks(),
     );
     engine.id = await engineId(config.dataRoot);
     engine.runc = await runcVersion(config.runcBinary);
@@ -159,6 +162,7 @@ export class Engine {
     await engine.images.open();
     await engine.runtime.init();
     await engine.networks.open();
+    await engine.volumes.open();
     await engine.containers.open();
     return engine;
   }

@@ -5,6 +5,7 @@ import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { networkRoutes } from './routes/networks.js';
+import { volumeRoutes } from './routes/volumes.js';
 import { systemRoutes } from './routes/system.js';
 
 export { ApiServer, type ListenSpec } from './server.js';
@@ -13,5 +14,5 @@ export { API_VERSION, MIN_API_VERSION } from './http.js';
 
 /** Every Engine API route berthd serves. */
 export function engineRouter(engine: Engine): Router {
-  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine), ...networkRoutes(engine)]);
+  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine), ...networkRoutes(engine), ...volumeRoutes(engine)]);
 }

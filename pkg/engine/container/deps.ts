@@ -66,6 +66,8 @@ export interface VolumeHooks {
   teardown(record: ContainerRecord): Promise<void>;
   /** On remove; `removeAnonymous` is `docker rm -v`. */
   release(record: ContainerRecord, removeAnonymous: boolean): Promise<void>;
+  /** A running container found again after a daemon restart: its volumes are in use. */
+  restore(record: ContainerRecord): void;
 }
 
 export interface ContainerDeps {

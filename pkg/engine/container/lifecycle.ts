@@ -489,6 +489,7 @@ export async function restore(svc: ContainerService, handle: ContainerHandle): P
       const runtimeState = await svc.deps.runtime.runtimeState(record.id).catch(() => undefined);
       setStatus(svc, handle, runtimeState?.status === 'paused' ? 'paused' : 'running');
       await svc.deps.network.restore(record).catch((err: unknown) => svc.deps.log.warn({ containerId: record.id, err }, 'network restore failed'));
+      svc.deps.volumes.restore(record);
       svc.deps.log.info({ containerId: record.id, pid: state.Pid }, 're-adopted running container');
       watchExit(svc, handle, reconnected.control);
       return;
