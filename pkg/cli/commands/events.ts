@@ -6,6 +6,9 @@ import type { CommandRunner } from '../spec.js';
 import { timestampFlag } from './logs.js';
 import { filterFlag, write } from './shared.js';
 
+/** events.Message's Go field names for its lower-case JSON keys. */
+const EVENT_FIELDS: Readonly<Record<string, string>> = { ID: 'id', Status: 'status', From: 'from', Scope: 'scope', Time: 'time', TimeNano: 'timeNano' };
+
 /** Go's RFC3339NanoFixed in the local zone: 2026-11-22T17:51:52.858278117Z. */
 export function rfc3339NanoFixed(timeNano: bigint): string {
   const milliseconds = Number(timeNano / 1_000_000n);
@@ -49,7 +52,7 @@ export const events: CommandRunner = async (context, _args, flags) => {
   for await (const event of context.client().events({ since, until, filters })) {
     if (template) {
       try {
-        await write(context.stdout, `${template.execute(event)}\n`);
+        await write(context.stdout, `${template.execute(event, { fieldAliases: EVENT_FIELDS })}\n`);
       } catch (err) {
         if (err instanceof TemplateError) throw new StatusError(1, `template: ${err.message}`);
         throw err;

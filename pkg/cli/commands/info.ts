@@ -4,6 +4,7 @@ import { BERTH_VERSION } from '../build-info.js';
 import { StatusError } from '../errors.js';
 import { errorText } from '../error-text.js';
 import { bytesSize } from '../format/units.js';
+import { GO_FIELD_ALIASES } from '../template/go-fields.js';
 import { Template, TemplateError } from '../template/template.js';
 import type { CommandContext, CommandRunner } from '../spec.js';
 import { write } from './shared.js';
@@ -104,7 +105,7 @@ export const info: CommandRunner = async (context, _args, flags) => {
   const data = { ...(server ?? {}), ClientInfo: { Version: BERTH_VERSION, Context: 'default', Debug: debug }, ClientErrors: null, ServerErrors: serverError ? [errorText(serverError)] : null };
   try {
     const template = Template.compile(format === 'json' ? '{{json .}}' : format);
-    await write(context.stdout, `${template.execute(data)}\n`);
+    await write(context.stdout, `${template.execute(data, { fieldAliases: GO_FIELD_ALIASES })}\n`);
   } catch (err) {
     if (err instanceof TemplateError) throw new StatusError(1, `template: ${err.message}`);
     throw err;

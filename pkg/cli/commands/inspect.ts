@@ -5,6 +5,7 @@ import { isNotFound } from '../../errdefs/index.js';
 import { StatusError } from '../errors.js';
 import { errorText } from '../error-text.js';
 import { compactJson, indentJson } from '../format/json-indent.js';
+import { GO_FIELD_ALIASES } from '../template/go-fields.js';
 import { Template, TemplateError } from '../template/template.js';
 import type { CommandContext, CommandRunner, Flags } from '../spec.js';
 import { write } from './shared.js';
@@ -42,7 +43,7 @@ async function inspectObjects(context: CommandContext, references: readonly stri
     try {
       // Go executes on the typed struct first; for JSON data both paths behave like the raw
       // fallback (missingkey=error) except that a missing key prints "<no value>" there.
-      rendered.push(template.execute(JSON.parse(raw) as unknown));
+      rendered.push(template.execute(JSON.parse(raw) as unknown, { fieldAliases: GO_FIELD_ALIASES }));
     } catch (err) {
       if (err instanceof TemplateError) errors.push(`template parsing error: ${err.message}`);
       else errors.push(errorText(err));

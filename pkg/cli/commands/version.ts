@@ -5,6 +5,7 @@ import { BERTH_GIT_COMMIT, BERTH_VERSION } from '../build-info.js';
 import { StatusError } from '../errors.js';
 import { errorText } from '../error-text.js';
 import { tabwrite } from '../format/tabwriter.js';
+import { GO_FIELD_ALIASES } from '../template/go-fields.js';
 import { Template, TemplateError } from '../template/template.js';
 import type { CommandRunner } from '../spec.js';
 import { write } from './shared.js';
@@ -119,7 +120,7 @@ export const version: CommandRunner = async (context, _args, flags) => {
   const data = { Client: clientInfo, Server: server ? engineComponent(server) : null };
   let text: string;
   try {
-    text = template.execute(data);
+    text = template.execute(data, { fieldAliases: GO_FIELD_ALIASES });
   } catch (err) {
     if (err instanceof TemplateError) throw new StatusError(1, `template: ${err.message}`);
     throw err;

@@ -19,6 +19,8 @@ export interface MethodReceiver {
 export interface ExecuteOptions {
   /** `error` makes a missing map key an execution error (docker inspect's raw fallback). */
   missingKey?: 'default' | 'error';
+  /** Go field name → JSON key, tried when a map has no entry under the Go name. */
+  fieldAliases?: Readonly<Record<string, string>>;
 }
 
 class ExecError extends TemplateError {}
@@ -253,6 +255,8 @@ export class Executor {
       }
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
       if (Object.hasOwn(record, name)) return record[name];
+      const alias = this.options.fieldAliases?.[name];
+      if (alias !== undefined && Object.hasOwn(record, alias)) return record[alias];
       if (this.options.missingKey === 'error') this.fail(`map has no entry for key "${name}"`);
       return last ? undefined : undefined;
     }

@@ -17,10 +17,14 @@ function asInt(value: unknown): number {
   throw new Error(`wrong type for value; expected int; got ${typeName(value)}`);
 }
 
-/** Go's json.Encoder with SetEscapeHTML(false), trimmed: what docker's `json` function prints. */
+/**
+ * What docker's `json` function prints: Go's json.Encoder with SetEscapeHTML(false), trimmed. A
+ * formatter context marshals itself with json.Marshal, which does escape <, > and &.
+ */
 export function goJson(value: unknown): string {
-  const text = JSON.stringify(value === undefined ? null : value);
-  return (text ?? 'null').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const text = (JSON.stringify(value === undefined ? null : value) ?? 'null').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const selfMarshaling = typeof value === 'object' && value !== null && 'goTypeName' in value && typeof (value as { toJSON?: unknown }).toJSON === 'function';
+  return selfMarshaling ? text.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') : text;
 }
 
 /** strings.Title: upper-cases the first letter of every word (a word follows a non-letter/digit/_). */

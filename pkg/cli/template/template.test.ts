@@ -92,6 +92,12 @@ describe('data access', () => {
     expect(() => render('{{.State.Health.Status}}', container)).toThrow('template: :1:2: executing "" at <.State.Health.Status>: nil pointer evaluating interface {}.Status');
   });
 
+  test('Go field names reach JSON keys spelled differently (ID → Id)', () => {
+    const image = { Id: 'sha256:x', HostConfig: { CpuShares: 512 } };
+    const aliases = { ID: 'Id', CPUShares: 'CpuShares' };
+    expect(Template.compile('{{.ID}} {{.Id}} {{.HostConfig.CPUShares}}').execute(image, { fieldAliases: aliases })).toBe('sha256:x sha256:x 512');
+  });
+
   test('missingkey=error reports the key', () => {
     expect(() => Template.compile('{{.Nope}}').execute(container, { missingKey: 'error' })).toThrow('map has no entry for key "Nope"');
   });
@@ -119,6 +125,17 @@ describe('methods on receivers', () => {
 
   test('an unknown field names the receiver type like docker', () => {
     expect(() => render('{{.Foo}}', new Context({}))).toThrow('template: :1:2: executing "" at <.Foo>: can\'t evaluate field Foo in type *formatter.ContainerContext');
+  });
+
+  test('json of a self-marshaling context escapes HTML like json.Marshal; plain data does not', () => {
+    class Row {
+      readonly goTypeName = '*formatter.imageContext';
+      toJSON(): Record<string, string> {
+        return { Digest: '<none>' };
+      }
+    }
+    expect(render('{{json .}}', new Row())).toBe('{"Digest":"\\u003cnone\\u003e"}');
+    expect(render('{{json .}}', { Digest: '<none>' })).toBe('{"Digest":"<none>"}');
   });
 
   test('header functions return the header unchanged', () => {
