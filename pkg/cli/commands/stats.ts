@@ -49,9 +49,11 @@ function render(collectors: Iterable<Collector>, format: string, trunc: boolean,
   const rows = [...collectors].map((collector) => new StatsContext(collector.entry, trunc));
   const table = renderRows(format, rows, STATS_HEADERS);
   if (!live) return table;
-  // Redraw in place: home the cursor, clear each line's tail, clear below the table.
-  const lines = table.split('\n');
-  return `\x1b[H${lines.map((line) => `${line}\x1b[K`).join('\n')}\n\x1b[J`;
+  // docker 28 homes the cursor, writes the table, then writes it again line by line with
+  // erase-to-end-of-line (" \x1b[K") and erases below ("\x1b[J"). On a terminal the second copy
+  // overwrites the first; we keep the same bytes so piped output matches docker's too.
+  const frame = `\x1b[H${table}`;
+  return `${frame}${frame.split('\n').map((line) => `${line} \x1b[K\n`).join('')}\x1b[J`;
 }
 
 export const stats: CommandRunner = async (context, args, flags) => {
