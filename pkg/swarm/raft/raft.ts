@@ -23,6 +23,7 @@ import type {
   SoftState,
 } from './types.js';
 import { EMPTY_DATA, NONE, isEmptyHardState, message } from './types.js';
+import * as follower from './raft-follower.js';
 import * as leader from './raft-leader.js';
 
 export interface RaftConfig {
@@ -390,15 +391,15 @@ export class Raft {
         throw new RaftError('proposal_dropped', 'no leader: this node is campaigning', { id: this.id, term: this.term });
       case 'MsgApp':
         this.becomeFollower(m.term, m.from);
-        this.handleAppendEntries(m);
+        follower.handleAppendEntries(this, m);
         return;
       case 'MsgHeartbeat':
         this.becomeFollower(m.term, m.from);
-        this.handleHeartbeat(m);
+        follower.handleHeartbeat(this, m);
         return;
       case 'MsgSnap':
         this.becomeFollower(m.term, m.from);
-        this.handleSnapshot(m);
+        follower.handleSnapshot(this, m);
         return;
       case 'MsgTimeoutNow':
         return;
@@ -437,17 +438,17 @@ export class Raft {
       case 'MsgApp':
         this.electionElapsed = 0;
         this.lead = m.from;
-        this.handleAppendEntries(m);
+        follower.handleAppendEntries(this, m);
         return;
       case 'MsgHeartbeat':
         this.electionElapsed = 0;
         this.lead = m.from;
-        this.handleHeartbeat(m);
+        follower.handleHeartbeat(this, m);
         return;
       case 'MsgSnap':
         this.electionElapsed = 0;
         this.lead = m.from;
-        this.handleSnapshot(m);
+        follower.handleSnapshot(this, m);
         return;
       case 'MsgTransferLeader':
         if (this.lead === NONE) return;
@@ -468,66 +469,6 @@ export class Raft {
       default:
         return;
     }
-  }
-
-  // ---- follower-side handlers ----
-
-  handleAppendEntries(m: Message): void {
-    if (m.index < this.raftLog.committed) {
-      this.send({ type: 'MsgAppResp', to: m.from, index: this.raftLog.committed });
-      return;
-    }
-    const lastNewIndex = this.raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
-    if (lastNewIndex !== undefined) {
-      this.send({ type: 'MsgAppResp', to: m.from, index: lastNewIndex });
-      return;
-    }
-    // Reject with a hint: the largest index <= m.index whose term is <= m.logTerm. The leader can
-    // jump straight there (or further, using our term), skipping a whole term per round trip.
-    let hintIndex = Math.min(m.index, this.raftLog.lastIndex());
-    hintIndex = this.raftLog.findConflictByTerm(hintIndex, m.logTerm);
-    const hintTerm = this.raftLog.term(hintIndex) ?? 0;
-    this.send({ type: 'MsgAppResp', to: m.from, index: m.index, reject: true, rejectHint: hintIndex, logTerm: hintTerm });
-  }
-
-  handleHeartbeat(m: Message): void {
-    this.raftLog.commitTo(m.commit);
-    this.send({ type: 'MsgHeartbeatResp', to: m.from, context: m.context });
-  }
-
-  handleSnapshot(m: Message): void {
-    const snap = m.snapshot;
-    if (snap === undefined) return;
-    if (this.restore(snap)) {
-      this.send({ type: 'MsgAppResp', to: m.from, index: this.raftLog.lastIndex() });
-    } else {
-      this.send({ type: 'MsgAppResp', to: m.from, index: this.raftLog.committed });
-    }
-  }
-
-  /** Installs a leader's snapshot; false if it is not newer than what we have committed. */
-  private restore(s: Snapshot): boolean {
-    if (s.metadata.index <= this.raftLog.committed) return false;
-    if (this.role !== 'follower') {
-      // Defensive, as in etcd: only followers restore; anything else means a confused leader.
-      this.becomeFollower(this.term + 1, NONE);
-      return false;
-    }
-    // We may be missing from the snapshot's configuration: a member that is being added can be
-    // sent a snapshot taken before its addition. Installing it is still safe (it is committed
-    // state); we simply cannot campaign until we apply the entry that adds us.
-    const cs = s.metadata.confState;
-    if (this.raftLog.matchTerm(s.metadata.index, s.metadata.term)) {
-      // We already have the entries: just fast-forward the commit index.
-      this.raftLog.commitTo(s.metadata.index);
-      return false;
-    }
-    this.raftLog.restore(s);
-    this.tracker.restore(cs, this.raftLog.lastIndex() + 1);
-    const self = this.tracker.progress.get(this.id);
-    if (self !== undefined) self.maybeUpdate(this.raftLog.lastIndex());
-    this.isLearner = this.tracker.learners.has(this.id);
-    return true;
   }
 
   /** Applies a committed conf change entry; returns the resulting configuration. */
@@ -569,8 +510,6 @@ export class Raft {
     return this.raftLog.term(this.raftLog.committed) === this.term;
   }
 }
-
-type Snapshot = NonNullable<Message['snapshot']>;
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
