@@ -41,8 +41,11 @@ describe.skipIf(!haveDocker)('berth CLI against berthd', () => {
     return fromBerth;
   }
 
+  let imported: Result;
   beforeAll(async () => {
     await daemon.start();
+    // Every test needs busybox; importing it with berth is itself under test below.
+    imported = await berth(['import', '--change', 'CMD ["sh"]', busyboxRootfs(), 'busybox:latest']);
   });
 
   afterAll(async () => {
@@ -51,7 +54,6 @@ describe.skipIf(!haveDocker)('berth CLI against berthd', () => {
   });
 
   test('import creates busybox:latest and images lists it like docker', async () => {
-    const imported = await berth(['import', '--change', 'CMD ["sh"]', busyboxRootfs(), 'busybox:latest']);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
     await expectSameAsDocker(['images'], { times: true });
@@ -212,6 +214,19 @@ describe.skipIf(!haveDocker)('berth CLI against berthd', () => {
         );
       });
     expect(await viaScript(`${process.execPath} ${BERTH}`)).toBe(await viaScript(DOCKER));
+  });
+
+  test('exec -it: raw terminal, the container sees our size, bytes match docker, modes restored', async () => {
+    expect((await berth(['run', '-d', '--name', 'tty', 'busybox', 'sleep', '1000'])).code).toBe(0);
+    const session = (cli: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const shell = `stty rows 33 cols 111; ${cli} exec -it tty stty size; stty -a | grep -o -- '-\\?opost'`;
+        execFile('script', ['-qec', shell, '/dev/null'], { env: daemon.env, encoding: 'buffer' }, (err, stdout) => (err ? reject(err) : resolve(stdout.toString('latin1'))));
+      });
+    const fromBerth = await session(`${process.execPath} ${BERTH}`);
+    expect(fromBerth).toBe('33 111\r\nopost\r\n');
+    expect(fromBerth).toBe(await session(DOCKER));
+    expect((await berth(['rm', '-f', 'tty'])).code).toBe(0);
   });
 
   test('container prune -f reports removed containers and the space', async () => {

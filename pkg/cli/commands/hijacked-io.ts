@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { demuxStream, writeWithBackpressure, type HijackedConnection } from '../../client/index.js';
 import { EscapeProxy } from '../options/detach-keys.js';
 import type { CommandIo } from '../spec.js';
+import { disableOutputProcessing } from './terminal.js';
 
 export type StreamOutcome = 'ended' | 'detached' | 'input-ended';
 
@@ -32,7 +33,10 @@ export function streamHijacked(options: HijackedStreamOptions): HijackedStream {
   let cancelled = false;
   let restored = false;
   const rawMode = stdin !== undefined && tty && stdin.isTTY === true && typeof stdin.setRawMode === 'function';
-  if (rawMode) stdin.setRawMode!(true);
+  if (rawMode) {
+    stdin.setRawMode!(true);
+    if (options.stdout && (options.stdout as { isTTY?: boolean }).isTTY) disableOutputProcessing();
+  }
   const restoreInput = (): void => {
     if (restored) return;
     restored = true;

@@ -20,6 +20,17 @@ export function forwardSignals(context: CommandContext, containerId: string): ()
   };
 }
 
+/**
+ * Turns off output post-processing (OPOST) on our terminal, as docker's raw mode (moby/term
+ * MakeRaw) does; Node's setRawMode keeps ONLCR, which would print a container tty's "\r\n" as
+ * "\r\r\n". Node has no termios API, so this is the one place the CLI runs stty. Call it after
+ * setRawMode(true): setRawMode(false) then restores the terminal's original modes, OPOST included.
+ */
+export function disableOutputProcessing(): void {
+  const childProcess = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+  childProcess.spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'], timeout: 2000 });
+}
+
 /** Our terminal's [rows, columns], or undefined when stdout is not a terminal. */
 export function terminalSize(context: CommandContext): [number, number] | undefined {
   const { stdout } = context;
