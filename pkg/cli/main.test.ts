@@ -1,3 +1,4 @@
+// The CLI end to end through main(): docker's usage errors and exit codes, and commands against a fake engine.
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, test } from 'vitest';

@@ -1,3 +1,4 @@
+// EngineClient against a throwaway unix-socket server: negotiation, errors, requests, wait, hijack, events.
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, test } from 'vitest';
 import { isNotFound, NotFoundError } from '../errdefs/index.js';

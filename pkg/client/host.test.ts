@@ -1,3 +1,4 @@
+// Host specs, API versions, query and filter encoding.
 import { describe, expect, test } from 'vitest';
 import { encodeFilters, parseFilterFlags } from './filters.js';
 import { parseHost } from './host.js';

@@ -1,3 +1,4 @@
+// docker's stdcopy framing and the JSON message stream reader.
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { JsonValueSplitter, consumeJsonMessages, readJsonStream } from './json-stream.js';

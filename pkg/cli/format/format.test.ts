@@ -1,3 +1,4 @@
+// Formatters reproduce docker's recorded output; tabwriter, units, ports and text helpers.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { ContainerStats, ContainerSummary, DiskUsage, ImageSummary } from '../../client/index.js';

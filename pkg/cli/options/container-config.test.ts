@@ -1,3 +1,4 @@
+// run/create flags to the create request, with docker's validation messages.
 import { describe, expect, test } from 'vitest';
 import { FlagValueError } from '../errors.js';
 import { parseCommandLine } from '../parse-args.js';

@@ -1,3 +1,4 @@
+// Env files, detach keys, durations, CPUs, restart policies and since/until timestamps.
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_DETACH_KEYS, EscapeProxy, parseDetachKeys } from './detach-keys.js';
 import { decodeKeyValueBytes, parseKeyValueText } from './kvfile.js';

@@ -1,3 +1,4 @@
+// The Go template engine against Go's own output (recorded from docker) and docker's usages.
 import { describe, expect, test } from 'vitest';
 import { HEADER_FUNCTIONS } from './funcs.js';
 import { formatFloatG } from './gofmt.js';
