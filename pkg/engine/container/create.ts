@@ -78,14 +78,16 @@ export function effectiveCapabilities(defaults: readonly string[], add: string[]
   return [...caps];
 }
 
+function envKey(entry: string): string {
+  const eq = entry.indexOf('=');
+  return eq < 0 ? entry : entry.slice(0, eq);
+}
+
+/** As Docker: the user's entries in their order, then the image's entries whose key the user did not set. */
 function mergeEnv(image: string[] | null | undefined, user: string[] | null | undefined): string[] {
-  const merged = new Map<string, string>();
-  for (const entry of [...(image ?? []), ...(user ?? [])]) {
-    const eq = entry.indexOf('=');
-    const key = eq < 0 ? entry : entry.slice(0, eq);
-    merged.set(key, entry);
-  }
-  return [...merged.values()];
+  if (!user || user.length === 0) return [...(image ?? [])];
+  const userKeys = new Set(user.map(envKey));
+  return [...user, ...(image ?? []).filter((entry) => !userKeys.has(envKey(entry)))];
 }
 
 function checkRestartPolicy(policy: RestartPolicy, autoRemove: boolean): RestartPolicy {
