@@ -249,9 +249,16 @@ export function normalizeCreate(request: CreateRequest, image: ImageDefaults, li
 
   const userEntrypoint = request.Entrypoint ?? null;
   const userCmd = request.Cmd ?? null;
-  const entrypoint = userEntrypoint !== null ? userEntrypoint.filter((s) => s !== '' || userEntrypoint.length > 1) : (image.Entrypoint ?? null);
-  // As Docker: a user entrypoint resets the image's Cmd unless the user also gave a Cmd.
-  const cmd = userCmd && userCmd.length > 0 ? userCmd : userEntrypoint !== null ? null : (image.Cmd ?? null);
+  let entrypoint = userEntrypoint;
+  let cmd = userCmd;
+  // As Docker: a non-empty user entrypoint resets the image's Cmd (only the user's Cmd is kept); an
+  // empty one ([]) drops the image's entrypoint but keeps its Cmd; none (null) inherits both.
+  if (userEntrypoint === null || userEntrypoint.length === 0) {
+    if (!userCmd || userCmd.length === 0) cmd = image.Cmd ?? null;
+    if (userEntrypoint === null) entrypoint = image.Entrypoint ?? null;
+  }
+  // `--entrypoint ""` arrives as [""]: no entrypoint at all.
+  if (entrypoint && entrypoint.length === 1 && entrypoint[0] === '') entrypoint = null;
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (argv.length === 0 || argv[0] === '') throw new InvalidArgumentError('No command specified');
 
