@@ -90,6 +90,17 @@ function mergeEnv(image: string[] | null | undefined, user: string[] | null | un
   return [...user, ...(image ?? []).filter((entry) => !userKeys.has(envKey(entry)))];
 }
 
+/** As Docker: the user's healthcheck fields, with unset ones (empty Test, zero durations) from the image's. */
+function mergeHealthcheck(user: HealthConfig | undefined, image: HealthConfig | undefined): HealthConfig | undefined {
+  if (!user || !image) return user ?? image;
+  const merged: HealthConfig = { ...user };
+  if (!user.Test || user.Test.length === 0) merged.Test = image.Test;
+  for (const key of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'] as const) {
+    if (!user[key]) merged[key] = image[key];
+  }
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as HealthConfig;
+}
+
 function checkRestartPolicy(policy: RestartPolicy, autoRemove: boolean): RestartPolicy {
   if (!RESTART_POLICIES.has(policy.Name)) throw new InvalidArgumentError(`invalid restart policy '${policy.Name}'`);
   if (policy.MaximumRetryCount < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
@@ -265,7 +276,7 @@ export function normalizeCreate(request: CreateRequest, image: ImageDefaults, li
   const labels = { ...(image.Labels ?? {}), ...(request.Labels ?? {}) };
   const exposed = { ...(image.ExposedPorts ?? {}), ...(request.ExposedPorts ?? {}) };
   const volumes = { ...(image.Volumes ?? {}), ...(request.Volumes ?? {}) };
-  const healthcheck = request.Healthcheck ?? image.Healthcheck;
+  const healthcheck = mergeHealthcheck(request.Healthcheck, image.Healthcheck);
   const config: ContainerConfig = {
     Hostname: request.Hostname ?? '',
     Domainname: request.Domainname ?? '',
