@@ -67,15 +67,19 @@ export function normalizeCapability(name: string): string {
   return full;
 }
 
-/** The capability set of a container: Docker's defaults, plus --cap-add, minus --cap-drop. */
+/**
+ * The capability set of a container, with Docker's precedence: --cap-add ALL gives every capability
+ * but the dropped ones; otherwise --cap-drop ALL keeps only the added ones; otherwise the defaults
+ * minus the dropped, plus the added (so a capability both added and dropped is kept).
+ */
 export function effectiveCapabilities(defaults: readonly string[], add: string[] | null, drop: string[] | null): string[] {
   const adds = (add ?? []).map(normalizeCapability);
   const drops = (drop ?? []).map(normalizeCapability);
-  let caps = new Set(adds.includes('ALL') ? ALL_CAPABILITIES : defaults);
-  for (const cap of adds) if (cap !== 'ALL') caps.add(cap);
-  if (drops.includes('ALL')) caps = new Set(adds.filter((c) => c !== 'ALL'));
-  for (const cap of drops) caps.delete(cap);
-  return [...caps];
+  let caps: readonly string[];
+  if (adds.includes('ALL')) caps = ALL_CAPABILITIES.filter((cap) => !drops.includes(cap));
+  else if (drops.includes('ALL')) caps = adds;
+  else caps = [...defaults.filter((cap) => !drops.includes(cap)), ...adds];
+  return [...new Set(caps)];
 }
 
 function envKey(entry: string): string {
