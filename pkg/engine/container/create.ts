@@ -235,7 +235,7 @@ export function normalizeCreate(request: CreateRequest, image: ImageDefaults, li
     throw new InvalidArgumentError(`logging driver "${hostConfig.LogConfig.Type}" is not supported by berth (json-file, local, none)`);
   }
   for (const key of Object.keys(hostConfig.LogConfig.Config)) {
-    if (!['max-size', 'max-file', 'labels', 'env', 'tag', 'compress', 'mode', 'max-buffer-size'].includes(key)) {
+    if (!['max-size', 'max-file', 'labels', 'labels-regex', 'env', 'env-regex', 'tag', 'compress', 'mode', 'max-buffer-size'].includes(key)) {
       throw new InvalidArgumentError(`unknown log opt '${key}' for json-file log driver`);
     }
   }
