@@ -3,6 +3,7 @@
 
 import { InvalidArgumentError } from '../../errdefs/index.js';
 import { ALL_CAPABILITIES } from '../runtime/spec.js';
+import { signalNumber } from './signals.js';
 import type { ContainerConfig, CreateRequest, HealthConfig, HostConfig, RestartPolicy, Ulimit } from './types.js';
 
 /** The parts of an OCI image config a container inherits. */
@@ -261,6 +262,9 @@ export function normalizeCreate(request: CreateRequest, image: ImageDefaults, li
       throw new InvalidArgumentError(`invalid --security-opt seccomp: only "unconfined" or an inline JSON profile is supported`);
     }
   }
+
+  // As Docker: a stop signal that cannot be parsed is refused now, not when `stop` needs it.
+  if (request.StopSignal) signalNumber(request.StopSignal);
 
   const userEntrypoint = request.Entrypoint ?? null;
   const userCmd = request.Cmd ?? null;
