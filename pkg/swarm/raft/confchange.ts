@@ -34,8 +34,15 @@ export function decodeConfChange(data: Uint8Array): ConfChange {
  */
 export function refuseConfChange(tracker: ProgressTracker, cc: ConfChange): string | undefined {
   const id = cc.nodeId;
-  const lastVoter = tracker.voters.has(id) && tracker.voters.size === 1;
-  if (lastVoter && cc.type !== 'add_node') return `${cc.type} of node ${id} would leave no voters`;
+  const removesVoter = tracker.voters.has(id) && cc.type !== 'add_node';
+  if (removesVoter && tracker.voters.size === 1) return `${cc.type} of node ${id} would leave no voters`;
+  // Changes take effect when applied, and a member may apply one before the other learns, durably,
+  // that it is committed (commit indexes are not fsynced). Going from two voters to one, the
+  // survivor can come back with the old configuration, needing a vote the removed member will
+  // never give: quorum is lost for good (etcd's raft README warns of the same). Grow first.
+  if (removesVoter && tracker.voters.size === 2) {
+    return `${cc.type} of node ${id} would shrink a two-voter configuration, which can lose quorum for good; add a voter first`;
+  }
   return undefined;
 }
 

@@ -69,8 +69,21 @@ export function runPropertySeed(seed: number, opts: { durationMs?: number; trace
   const r = new SeededRandom(seed ^ 0x68e31da4);
   const duration = opts.durationMs ?? 1200;
   const events: string[] = [];
+  // A third of the runs also change membership: a spare member joins from an empty disk, members
+  // are promoted, demoted and removed, all through the log while the faults go on.
+  const membership = new SeededRandom(seed ^ 0x51ed27).chance(0.33);
+  if (membership) cluster.addEmptyNode(cluster.ids().length + 1);
   const ids = cluster.ids();
-  const voters = ids.slice(0, options.voters);
+  const initialVoters = ids.slice(0, options.voters);
+  /** Voters of the configuration as the most recent leader sees it. */
+  const currentVoters = (): NodeId[] => {
+    let best: { term: number; voters: NodeId[] } | undefined;
+    for (const l of cluster.leaders()) {
+      const raw = cluster.node(l.id).raw;
+      if (raw !== undefined && (best === undefined || l.term > best.term)) best = { term: l.term, voters: [...raw.raft.tracker.voters] };
+    }
+    return best?.voters ?? initialVoters;
+  };
   let proposals = 0;
   try {
     const step = 40;
@@ -101,7 +114,10 @@ export function runPropertySeed(seed: number, opts: { durationMs?: number; trace
         events.push('heal');
       } else if (roll < 82) {
         const leader = cluster.leaders()[0];
-        if (leader !== undefined) cluster.transferLeadership(leader.id, voters[r.int(voters.length)]);
+        if (leader !== undefined) {
+          const voters = currentVoters();
+          cluster.transferLeadership(leader.id, voters[r.int(voters.length)]);
+        }
       } else if (roll < 86) {
         cluster.readIndex(victim, encoder.encode(`r${t}`));
       } else if (roll < 94) {
@@ -113,6 +129,17 @@ export function runPropertySeed(seed: number, opts: { durationMs?: number; trace
           cluster.run(r.float() * 3);
           cluster.crash(leader.id);
           events.push(`crash leader ${leader.id}`);
+        }
+      }
+      if (membership && r.chance(0.2)) {
+        const leader = cluster.leaders()[0];
+        if (leader !== undefined) {
+          const types = ['add_learner', 'add_node', 'remove_node'] as const;
+          const type = types[r.int(types.length)];
+          const target = ids[r.int(ids.length)];
+          if (cluster.proposeConfChange(leader.id, { type, nodeId: target, context: new Uint8Array(0) }) !== undefined) {
+            events.push(`${type} ${target} via ${leader.id}`);
+          }
         }
       }
       cluster.run(step * (0.5 + r.float()));
@@ -141,7 +168,7 @@ export function runPropertySeed(seed: number, opts: { durationMs?: number; trace
           index = -1; // lost to a leader change before commit; propose again
           return false;
         }
-        return voters.every((id: NodeId) => cluster.node(id).appliedIndex >= index);
+        return currentVoters().every((id: NodeId) => cluster.node(id).appliedIndex >= index);
       },
       10_000,
       10,
