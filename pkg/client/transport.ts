@@ -160,6 +160,9 @@ export class Transport {
       const outgoing = this.createRequest(request, prefix, { agent: false, upgrade: true });
       outgoing.on('upgrade', (response, socket, head) => {
         socket.setNoDelay(true);
+        // A reset with nobody reading must not crash the process; readers and writers still see
+        // errors through their own iterators, callbacks and 'close'.
+        socket.on('error', () => undefined);
         if (head.length > 0) socket.unshift(head);
         resolve({
           socket,
