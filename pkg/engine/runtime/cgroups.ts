@@ -97,7 +97,7 @@ export function parseBlkioV1(text: string): BlkioEntry[] {
   for (const line of text.split('\n')) {
     const match = /^(\d+):(\d+) (\w+) (\d+)$/.exec(line.trim());
     if (!match) continue;
-    entries.push({ major: Number(match[1]), minor: Number(match[2]), op: match[3].toLowerCase(), value: Number(match[4]) });
+    entries.push({ major: Number(match[1]), minor: Number(match[2]), op: match[3], value: Number(match[4]) });
   }
   return entries;
 }
