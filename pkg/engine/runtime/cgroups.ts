@@ -162,6 +162,11 @@ export function parseSystemCpuUsage(procStat: string): number {
   return ticks * 10_000_000;
 }
 
+/** As dockerd: no limit, or one above the host's memory, is reported as the host's memory. */
+function clampLimit(limit: number | undefined, hostMemory: number): number | undefined {
+  return limit === undefined || (hostMemory > 0 && limit > hostMemory) ? hostMemory : limit;
+}
+
 /**
  * Reads the stats of the cgroup at `cgroupPath` (e.g. /berth/<id>) under the given layout.
  * `hostMemory` is the limit reported when the container has none, as Docker does.
@@ -187,9 +192,8 @@ export async function readCgroupStats(
     const cpuacctStat = parseFlatKeyed((await readText(v1(cpuacct, 'cpuacct.stat'))) ?? '');
     const throttling = parseFlatKeyed((await readText(v1('cpu', 'cpu.stat'))) ?? '');
     const memoryStat = parseFlatKeyed((await readText(v1('memory', 'memory.stat'))) ?? '');
-    let limit = await readNumber(v1('memory', 'memory.limit_in_bytes'));
-    // An unlimited v1 cgroup reports a huge page-rounded number; show the host's memory instead.
-    if (limit === undefined || limit >= 0x7fff_ffff_ffff_f000) limit = system.hostMemory;
+    // v1's "unlimited" is a huge page-rounded number, above any host's memory.
+    const limit = clampLimit(await readNumber(v1('memory', 'memory.limit_in_bytes')), system.hostMemory);
     const blkioBytes = parseBlkioV1((await readText(v1('blkio', 'blkio.throttle.io_service_bytes_recursive'))) ?? '');
     const blkioIos = parseBlkioV1((await readText(v1('blkio', 'blkio.throttle.io_serviced_recursive'))) ?? '');
     const pidsMax = await readNumber(v1('pids', 'pids.max'));
@@ -248,7 +252,7 @@ export async function readCgroupStats(
     memory_stats: {
       usage: await readNumber(path.join(dir, 'memory.current')),
       stats: memoryStat,
-      limit: (await readNumber(path.join(dir, 'memory.max'))) ?? system.hostMemory,
+      limit: clampLimit(await readNumber(path.join(dir, 'memory.max')), system.hostMemory),
     },
     pids_stats: { current: await readNumber(path.join(dir, 'pids.current')), ...(pidsMax !== undefined ? { limit: pidsMax } : {}) },
     blkio_stats: {
