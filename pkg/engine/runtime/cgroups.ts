@@ -14,6 +14,9 @@ export interface CgroupLayout {
   unified?: string;
 }
 
+/** Super options of a v1 cgroup mount that name no controller (name=…, release_agent=… have a "="). */
+const NOT_CONTROLLERS = new Set(['rw', 'ro', 'relatime', 'nosuid', 'nodev', 'noexec', 'xattr', 'noprefix', 'clone_children', 'cpuset_v2_mode', 'favordynmods', 'none']);
+
 /** Reads /proc/self/mountinfo text into a layout: v2 when only cgroup2 is mounted (pure). */
 export function detectCgroupLayout(mountinfo: string): CgroupLayout {
   const v1: Record<string, string> = {};
@@ -28,8 +31,7 @@ export function detectCgroupLayout(mountinfo: string): CgroupLayout {
     if (fsType === 'cgroup2') unified ??= mountPoint;
     if (fsType === 'cgroup') {
       for (const option of (after[2] ?? '').split(',')) {
-        if (['rw', 'ro', 'relatime', 'nosuid', 'nodev', 'noexec'].includes(option)) continue;
-        if (option.startsWith('name=')) continue;
+        if (!option || NOT_CONTROLLERS.has(option) || option.includes('=')) continue;
         v1[option] ??= mountPoint;
       }
     }
