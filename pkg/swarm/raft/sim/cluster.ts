@@ -11,7 +11,7 @@ import { SeededRandom } from '../rand.js';
 import { RawNode, canSendBeforePersist } from '../rawnode.js';
 import type { StateMachine } from '../state-machine.js';
 import { MemoryStorage } from '../storage.js';
-import type { ConfChange, ConfState, Entry, Message, NodeId, Ready, ReadState } from '../types.js';
+import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, ReadState } from '../types.js';
 import { SafetyChecker } from './checker.js';
 import { HashChainMachine } from './hash-machine.js';
 import { EventQueue } from './queue.js';
@@ -96,6 +96,11 @@ export class SimNode {
   restarts = 0;
   /** Snapshots received from a leader and installed. */
   snapshotsInstalled = 0;
+  /**
+   * The hard state as of the last fsync. The runner writes commit-only changes without fsync, so
+   * a crash may lose them: crash() sometimes rolls the disk's commit index back to this.
+   */
+  syncedHardState: HardState;
   constructor(
     readonly id: NodeId,
     storage: MemoryStorage,
@@ -104,6 +109,7 @@ export class SimNode {
     this.storage = storage;
     this.machine = machine;
     this.confState = storage.snapshot().metadata.confState;
+    this.syncedHardState = storage.hardState();
   }
   get up(): boolean {
     return this.raw !== undefined;
@@ -222,7 +228,14 @@ export class SimCluster {
     node.raw = undefined;
     node.inFlight = undefined;
     node.epoch++;
-    this.log(`${id} crash`);
+    const onDisk = node.storage.hardState();
+    if (node.syncedHardState.commit < onDisk.commit && this.rng.chance(0.5)) {
+      // The unsynced commit index did not survive (term and vote changes are always synced).
+      node.storage.setHardState({ ...onDisk, commit: node.syncedHardState.commit });
+      this.log(`${id} crash loses unsynced commit ${onDisk.commit} (back to ${node.syncedHardState.commit})`);
+    } else {
+      this.log(`${id} crash`);
+    }
   }
 
   restart(id: NodeId): void {
@@ -344,6 +357,8 @@ export class SimCluster {
     if (rd.snapshot !== undefined) disk.applySnapshot(rd.snapshot);
     disk.append(rd.entries);
     if (rd.hardState !== undefined) disk.setHardState(rd.hardState);
+    // An fsync makes everything written so far durable, including earlier unsynced commits.
+    if (rd.mustSync) node.syncedHardState = disk.hardState();
     if (rd.snapshot !== undefined) {
       node.machine.restore(rd.snapshot.data);
       node.appliedIndex = rd.snapshot.metadata.index;
@@ -381,6 +396,8 @@ export class SimCluster {
     const snapIndex = node.storage.snapshot().metadata.index;
     if (node.appliedIndex - snapIndex < every) return;
     node.storage.createSnapshot(node.appliedIndex, node.confState, node.machine.snapshot());
+    // The runner fsyncs the WAL marker of a snapshot, and with it the commit index before it.
+    node.syncedHardState = node.storage.hardState();
     const compactTo = node.appliedIndex - this.options.snapshotKeep;
     if (compactTo > node.storage.firstIndex()) node.storage.compact(compactTo);
     this.log(`${node.id} snapshot at ${node.appliedIndex}, log from ${node.storage.firstIndex()}`);
