@@ -35,6 +35,7 @@ function attributeName(flag: FlagSpec): string {
  */
 function normalizeBooleans(argv: readonly string[], spec: CommandSpec): { argv: string[]; negated: Set<string> } {
   const bools = new Map(spec.flags.filter((flag) => flag.kind === 'bool').map((flag) => [flag.long, flag]));
+  const shortBools = new Map(spec.flags.filter((flag) => flag.kind === 'bool' && flag.short).map((flag) => [flag.short!, flag]));
   const valued = new Set(spec.flags.filter((flag) => flag.kind !== 'bool').flatMap((flag) => [`--${flag.long}`, ...(flag.short ? [`-${flag.short}`] : [])]));
   const out: string[] = [];
   const negated = new Set<string>();
@@ -52,8 +53,8 @@ function normalizeBooleans(argv: readonly string[], spec: CommandSpec): { argv: 
       }
       continue;
     }
-    const match = /^--([^=]+)=(.*)$/.exec(arg);
-    const flag = match ? bools.get(match[1]!) : undefined;
+    const match = /^--([^=]+)=(.*)$/.exec(arg) ?? /^-([^-=])=(.*)$/.exec(arg);
+    const flag = match ? (bools.get(match[1]!) ?? shortBools.get(match[1]!)) : undefined;
     if (match && flag) {
       let value: boolean;
       try {
@@ -62,8 +63,8 @@ function normalizeBooleans(argv: readonly string[], spec: CommandSpec): { argv: 
         if (err instanceof ValueError) throw new FlagValueError(flag, match[2]!, err.message);
         throw err;
       }
-      if (value) out.push(`--${match[1]}`);
-      else negated.add(match[1]!);
+      if (value) out.push(`--${flag.long}`);
+      else negated.add(flag.long);
       continue;
     }
     out.push(arg);

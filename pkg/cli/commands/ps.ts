@@ -12,8 +12,9 @@ export const ps: CommandRunner = async (context, _args, flags) => {
   const format = flags.string('format') ?? '';
   let size = flags.bool('size');
   const effectiveFormat = containerFormat(format, quiet, size);
-  // docker asks for sizes when a custom template uses .Size and --size was not set explicitly.
-  if (format !== '' && !quiet && !size && !flags.changed('size') && format.includes('.Size')) size = true;
+  // docker runs the template once to see whether it reads .Size ({{json .}} reads every field) and
+  // then asks for sizes, unless --size was given explicitly.
+  if (format !== '' && !quiet && !size && !flags.changed('size') && /\.Size\b|^json$|json\s+\.\s*\}\}/.test(format)) size = true;
   let limit = last;
   if (flags.bool('latest') && last === -1) limit = 1;
 
