@@ -14,7 +14,7 @@ export const ps: CommandRunner = async (context, _args, flags) => {
   const effectiveFormat = containerFormat(format, quiet, size);
   // docker runs the template once to see whether it reads .Size ({{json .}} reads every field) and
   // then asks for sizes, unless --size was given explicitly.
-  if (format !== '' && !quiet && !size && !flags.changed('size') && /\.Size\b|^json$|json\s+\.\s*\}\}/.test(format)) size = true;
+  if (format !== '' && !quiet && !size && !flags.changed('size') && /\.Size\b|json\s+\.\s*\}\}/.test(format)) size = true;
   let limit = last;
   if (flags.bool('latest') && last === -1) limit = 1;
 
