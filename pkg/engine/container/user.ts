@@ -45,7 +45,9 @@ const MAX_ID = 2 ** 31 - 1;
 
 /** Pure resolution over the parsed files. */
 export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEntry[], groupAdd: string[] = []): ResolvedUser {
-  const [userPart, groupPart] = spec === '' ? ['root', undefined] : spec.split(/:(.*)/s);
+  const [userSpec, groupPart] = spec.split(/:(.*)/s);
+  // As runc's user lookup: no user means uid 0, whether or not passwd names it.
+  const userPart = userSpec === '' ? '0' : userSpec;
   let uid: number;
   let gid: number;
   let name: string | undefined;
