@@ -76,8 +76,8 @@ export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEn
       gid = group.gid;
     }
   }
-  const additional = new Set<number>();
-  if (name !== undefined && groupPart === undefined) {
+  const additional = new Set<number>([gid]);
+  if (name !== undefined && !groupPart) {
     for (const group of groups) if (group.members.includes(name) && group.gid !== gid) additional.add(group.gid);
   }
   for (const extra of groupAdd) {
