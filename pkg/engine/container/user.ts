@@ -84,7 +84,7 @@ export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEn
     if (/^\d+$/.test(extra)) additional.add(Number(extra));
     else {
       const group = groups.find((g) => g.name === extra);
-      if (!group) throw new InvalidArgumentError(`unable to find group ${extra}: no matching entries in group file`);
+      if (!group) throw new InvalidArgumentError(`Unable to find group ${extra}: no matching entries in group file`);
       additional.add(group.gid);
     }
   }
