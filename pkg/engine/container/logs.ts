@@ -168,7 +168,7 @@ export async function* readLogs(file: string, options: LogReadOptions, stopped: 
       collected.unshift(...all);
       if (collected.length >= options.tail) break;
     }
-    for (const entry of collected.slice(-options.tail)) yield entry;
+    for (const entry of collected.slice(collected.length - options.tail)) yield entry;
   } else {
     for (const path of files.slice(0, -1)) {
       for await (const line of readLines(path)) {
