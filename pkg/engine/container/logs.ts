@@ -126,7 +126,8 @@ async function lastLines(file: string, count: number): Promise<string[]> {
       await handle.read(chunk, 0, length, position);
       carry = Buffer.concat([chunk, carry]);
       let index: number;
-      while ((index = carry.lastIndexOf(0x0a, carry.length - 2)) >= 0 && lines.length <= count) {
+      // carry.length - 2 must not go negative: a negative offset counts from the end.
+      while (carry.length > 1 && (index = carry.lastIndexOf(0x0a, carry.length - 2)) >= 0 && lines.length <= count) {
         const line = carry.subarray(index + 1).toString('utf8').trim();
         if (line) lines.unshift(line);
         carry = carry.subarray(0, index + 1);
