@@ -51,7 +51,8 @@ export function statusText(record: ContainerRecord, now: number): string {
     case 'running':
     case 'paused': {
       const health = state.Health && state.Health.Status !== 'none' ? ` (${state.Health.Status === 'starting' ? 'health: starting' : state.Health.Status})` : '';
-      return `Up ${humanDuration(now - parseTimestamp(state.StartedAt))}${state.Paused ? ' (Paused)' : ''}${health}`;
+      const suffix = state.Paused ? ' (Paused)' : health;
+      return `Up ${humanDuration(now - parseTimestamp(state.StartedAt))}${suffix}`;
     }
     case 'restarting':
       return `Restarting (${state.ExitCode}) ${humanDuration(now - parseTimestamp(state.FinishedAt))} ago`;
