@@ -210,10 +210,12 @@ export function matchesContainerFilters(record: ContainerRecord, filters: Filter
   return (
     any('id', (v) => record.id.startsWith(v)) &&
     any('name', (v) => {
+      const names = [`/${record.name}`, record.name];
       try {
-        return new RegExp(v.replace(/^\//, '')).test(record.name);
+        const pattern = new RegExp(v);
+        return names.some((n) => pattern.test(n));
       } catch {
-        return record.name.includes(v);
+        return names.some((n) => n === v || n.includes(v));
       }
     }) &&
     // every label filter must match (AND), unlike other keys
