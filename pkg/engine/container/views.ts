@@ -221,7 +221,7 @@ export function matchesContainerFilters(record: ContainerRecord, filters: Filter
     // every label filter must match (AND), unlike other keys
     (filters.label ?? []).every((v) => {
       const eq = v.indexOf('=');
-      return eq < 0 ? v in labels : labels[v.slice(0, eq)] === v.slice(eq + 1);
+      return eq < 0 ? Object.hasOwn(labels, v) : Object.hasOwn(labels, v.slice(0, eq)) && labels[v.slice(0, eq)] === v.slice(eq + 1);
     }) &&
     any('status', (v) => record.state.Status === v || (v === 'exited' && record.state.Status === 'created' && false)) &&
     any('exited', (v) => record.state.Status === 'exited' && record.hasBeenStarted && record.state.ExitCode === Number(v)) &&
