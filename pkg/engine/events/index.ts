@@ -21,7 +21,7 @@ export interface EngineEvent {
 
 export type EventFilters = Record<string, string[]>;
 
-/** Whether an event passes Docker's filters (pure). Values of one key are OR-ed, keys AND-ed. */
+/** Whether an event passes Docker's filters (pure). Values of one key are OR-ed (labels AND-ed), keys AND-ed. */
 export function matchesFilters(event: EngineEvent, filters: EventFilters): boolean {
   const attrs = event.Actor.Attributes;
   const any = (key: string, test: (value: string) => boolean): boolean => {
@@ -39,9 +39,11 @@ export function matchesFilters(event: EngineEvent, filters: EventFilters): boole
     any('volume', (v) => event.Type === 'volume' && byIdOrName(v)) &&
     any('scope', (v) => event.scope === v) &&
     any('daemon', (v) => event.Type === 'daemon' && byIdOrName(v)) &&
-    any('label', (v) => {
+    // Unlike the other keys, every label filter must match (dockerd's MatchKVList).
+    (filters.label ?? []).every((v) => {
       const eq = v.indexOf('=');
-      return eq < 0 ? v in attrs : attrs[v.slice(0, eq)] === v.slice(eq + 1);
+      const key = eq < 0 ? v : v.slice(0, eq);
+      return Object.hasOwn(attrs, key) && (eq < 0 || attrs[key] === v.slice(eq + 1));
     })
   );
 }
