@@ -148,8 +148,9 @@ export class EventBus {
   /** Records and broadcasts an event. */
   emit(type: EventType, action: string, id: string, attributes: Record<string, string> = {}, scope: 'local' | 'swarm' = 'local'): EngineEvent {
     let nowNs = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
-    // Strictly increasing (in steps a double can still tell apart), so times sort in emit order.
-    if (nowNs <= this.lastNano) nowNs = this.lastNano + 1000n;
+    // Strictly increasing in steps a double can still tell apart (its step here is 256 ns), so
+    // times sort in emit order.
+    if (nowNs < this.lastNano + 1000n) nowNs = this.lastNano + 1000n;
     this.lastNano = nowNs;
     const event: EngineEvent = {
       ...(type === 'container' || type === 'image' ? { status: action, id, ...(attributes.image && type === 'container' ? { from: attributes.image } : {}) } : {}),
