@@ -43,11 +43,11 @@ export class RequestContext {
     return versionNumber(this.apiVersion);
   }
 
-  /** A query flag: "1", "true", "True" are true (docker-py sends True); absent is `fallback`. */
+  /** A query flag as dockerd reads it: absent is `fallback`; "", 0, no, false, none (any case) are false. */
   bool(name: string, fallback = false): boolean {
     const value = this.query.get(name);
     if (value === null) return fallback;
-    return !['', '0', 'false', 'False', 'FALSE', 'no'].includes(value);
+    return !['', '0', 'no', 'false', 'none'].includes(value.trim().toLowerCase());
   }
 
   int(name: string): number | undefined {
