@@ -18,6 +18,12 @@ interface CompiledRoute extends Route {
   keys: string[];
 }
 
+function decodeParams(route: CompiledRoute, match: RegExpExecArray): Record<string, string> {
+  const params: Record<string, string> = {};
+  route.keys.forEach((key, i) => (params[key] = decodeURIComponent(match[i + 1])));
+  return params;
+}
+
 export class Router {
   private readonly compiled: CompiledRoute[] = [];
 
@@ -44,17 +50,15 @@ export class Router {
   /** The route and its decoded params, `method_not_allowed` if only the method differs, or undefined. */
   match(method: string, path: string): { route: Route; params: Record<string, string> } | 'method_not_allowed' | undefined {
     let pathMatched = false;
+    let headFallback: { route: CompiledRoute; match: RegExpExecArray } | undefined;
     for (const route of this.compiled) {
       const match = route.regex.exec(path);
       if (!match) continue;
-      if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) {
-        pathMatched = true;
-        continue;
-      }
-      const params: Record<string, string> = {};
-      route.keys.forEach((key, i) => (params[key] = decodeURIComponent(match[i + 1])));
-      return { route, params };
+      if (route.method === method) return { route, params: decodeParams(route, match) };
+      if (method === 'HEAD' && route.method === 'GET') headFallback ??= { route, match };
+      pathMatched = true;
     }
+    if (headFallback) return { route: headFallback.route, params: decodeParams(headFallback.route, headFallback.match) };
     return pathMatched ? 'method_not_allowed' : undefined;
   }
 
