@@ -11,10 +11,12 @@ import type { RequestContext } from './http.js';
 export function parseDetachKeys(spec: string): number[] {
   if (spec === '') return [];
   return spec.split(',').map((key) => {
-    const lower = key.trim().toLowerCase();
-    if (lower.length === 1) return lower.charCodeAt(0);
+    const trimmed = key.trim();
+    if (trimmed.length === 1) return trimmed.charCodeAt(0);
+    const lower = trimmed.toLowerCase();
+    if (lower === 'del') return 127;
     const match = /^ctrl-([a-z@[\\\]^_])$/.exec(lower);
-    if (!match) throw new InvalidArgumentError(`invalid detach keys (${spec}) provided`);
+    if (!match) throw new InvalidArgumentError(`Invalid detach keys (${spec}) provided`);
     const c = match[1];
     return c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 96 : { '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, _: 31 }[c]!;
   });
