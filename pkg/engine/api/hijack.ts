@@ -126,8 +126,11 @@ export function bridge(client: Duplex, leftover: Buffer, monitor: Socket, option
     if (leftover.length) forward(leftover);
     client.on('data', forward);
     client.on('end', () => {
-      // The client half-closed its side: stdin EOF for the process.
-      if (options.stdin) monitor.end();
+      // The client half-closed its side: stdin EOF for the process, after any held bytes.
+      if (!options.stdin || closed) return;
+      if (held.length) monitor.write(Buffer.from(held));
+      held = [];
+      monitor.end();
     });
   });
 }
