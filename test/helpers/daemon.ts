@@ -40,6 +40,8 @@ export interface ApiResponse {
 
 export class TestDaemon {
   process: ChildProcess | undefined;
+  /** The network namespace berthd runs in: its bridges, nft table and ports vanish with it. */
+  readonly netns: string;
   readonly dir: string;
   readonly socket: string;
   readonly dataRoot: string;
@@ -53,6 +55,16 @@ export class TestDaemon {
     this.dataRoot = path.join(this.dir, 'data');
     this.execRoot = path.join(this.dir, 'run');
     this.logFile = path.join(this.dir, 'berthd.log');
+    this.netns = `${prefix}-${path.basename(this.dir).slice(-6)}`;
+  }
+
+  get netnsPath(): string {
+    return `/run/netns/${this.netns}`;
+  }
+
+  /** Runs a command inside the daemon's network namespace (curl to its published ports, …). */
+  inNetns(args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    return run('nsenter', [`--net=${this.netnsPath}`, ...args], process.env, options);
   }
 
   get env(): NodeJS.ProcessEnv {
@@ -63,9 +75,15 @@ export class TestDaemon {
     requireBuild();
     const { openSync } = await import('node:fs');
     const log = openSync(this.logFile, 'a');
+    if (!existsSync(this.netnsPath)) {
+      execFileSync('ip', ['netns', 'add', this.netns]);
+      execFileSync('ip', ['-n', this.netns, 'link', 'set', 'lo', 'up']);
+    }
+    // nsenter, not `ip netns exec` (which remounts /sys and hides the cgroup hierarchy); it execs
+    // node, so the pid is berthd's.
     this.process = spawn(
-      process.execPath,
-      [BERTHD, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '-H', `unix://${this.socket}`, '--log-level', 'debug', ...extraArgs],
+      'nsenter',
+      [`--net=${this.netnsPath}`, process.execPath, BERTHD, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '-H', `unix://${this.socket}`, '--log-level', 'debug', ...extraArgs],
       { stdio: ['ignore', log, log] },
     );
     const deadline = Date.now() + 15_000;
@@ -202,6 +220,7 @@ export class TestDaemon {
       await new Promise((resolve) => execFile('umount', ['-l', mount], () => resolve(undefined)));
     }
     await rm(this.dir, { recursive: true, force: true });
+    if (existsSync(this.netnsPath)) execFileSync('ip', ['netns', 'del', this.netns]);
   }
 }
 

@@ -197,7 +197,13 @@ export class DnsServer {
           client.close();
           resolve(undefined);
         });
-        client.send(message, 53, upstream);
+        // Unreachable upstreams fail at once through the send callback (not the 'error' event).
+        client.send(message, 53, upstream, (err) => {
+          if (!err) return;
+          clearTimeout(timer);
+          client.close();
+          resolve(undefined);
+        });
       });
       if (response) return response;
     }
