@@ -28,8 +28,10 @@ export const DEFAULT_DETACH_KEYS = [0x10, 0x11];
  * Answers the request as a hijacked raw stream and returns the client connection plus any
  * bytes it already sent (stdin). Upgrade requests get `101 UPGRADED`; others a raw 200.
  */
-export function startHijack(ctx: RequestContext, contentType: string): { client: Duplex; leftover: Buffer } {
+export async function startHijack(ctx: RequestContext, contentType: string): Promise<{ client: Duplex; leftover: Buffer }> {
   if (ctx.hijackable) {
+    // A request body (dockerode sends its options as JSON) is not stdin: consume it first.
+    await ctx.rawBody();
     const { socket } = ctx.hijackable;
     socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
     return { client: socket, leftover: ctx.upgradeLeftover() };

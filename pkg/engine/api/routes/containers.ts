@@ -178,7 +178,7 @@ export function containerRoutes(engine: Engine): Route[] {
       ? containers.attach(handle.id, { stdin: wantStdin && record.config.OpenStdin, stdout, stderr, raw: tty }).connection
       : undefined;
     connection?.catch(() => undefined);
-    const { client, leftover } = startHijack(ctx, streamContentType(ctx, tty));
+    const { client, leftover } = await startHijack(ctx, streamContentType(ctx, tty));
     client.pause();
     if (logsWanted) {
       const abort = new AbortController();

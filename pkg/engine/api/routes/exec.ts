@@ -39,7 +39,7 @@ export function execRoutes(engine: Engine): Route[] {
     await execs.start(ctx.params.id, { tty, consoleSize: body.ConsoleSize ?? null }, (_flags, socket) => {
       attached = socket;
     });
-    const { client, leftover } = startHijack(ctx, streamContentType(ctx, tty));
+    const { client, leftover } = await startHijack(ctx, streamContentType(ctx, tty));
     if (!attached) {
       client.end();
       return;
