@@ -4,7 +4,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -55,13 +55,29 @@ export interface HttpResult {
   readonly body: Record<string, unknown>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** n distinct free loopback ports: all held open until all are chosen, then released. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return server;
+    }),
+  );
+  const ports = servers.map((server) => {
+    const address = server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  });
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  return ports;
+}
+
+function tail(path: string, lines: number): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 export class ProcessCluster {
@@ -77,10 +93,11 @@ export class ProcessCluster {
 
   static async start(options: ProcessClusterOptions): Promise<ProcessCluster> {
     const cluster = new ProcessCluster(options);
+    const ports = await freePorts(options.size);
     for (let id = 1; id <= options.size; id++) {
       cluster.members.set(id, {
         id,
-        raftPort: await freePort(),
+        raftPort: ports[id - 1],
         httpPort: 0,
         process: undefined,
         stopped: false,
@@ -142,7 +159,12 @@ export class ProcessCluster {
         }
       };
       child.stdout.on('data', onData);
-      child.once('exit', (code, signal) => reject(new RaftError('io', `member ${id} exited before READY (${code ?? signal}); see ${m.logPath}`, { id })));
+      child.once('exit', (code, signal) => {
+        // The log stream may still be flushing; give it a moment so the tail is useful.
+        setTimeout(() => {
+          reject(new RaftError('io', `member ${id} exited before READY (${code ?? signal}); log tail:\n${tail(m.logPath, 20)}`, { id }));
+        }, 100);
+      });
     });
     const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
     try {
