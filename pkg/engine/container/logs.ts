@@ -1,8 +1,8 @@
 // Reading a container's json-file log (written by berth-monitor) for `logs`: tail across rotated
 // files, since/until windows, and follow that survives rotation. Effectful (reads files).
 
-import { createReadStream, watch, type FSWatcher } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { watch, type FSWatcher } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, hasErrno } from '../../errdefs/index.js';
 
@@ -143,6 +143,9 @@ async function lastLines(file: string, count: number): Promise<string[]> {
   }
 }
 
+/** Most bytes a follow reads in one go, so that catching up on a big file does not buffer it whole. */
+const FOLLOW_READ_BYTES = 1024 * 1024;
+
 /**
  * Yields log entries. With `follow`, keeps yielding new entries until `stopped` resolves (the
  * container exited) and the file is drained, or `signal` aborts.
@@ -203,7 +206,8 @@ async function* follow(file: string, options: LogReadOptions, fromStart: boolean
   } catch (err) {
     if (!hasErrno(err, 'ENOENT')) throw err;
   }
-  let pending = '';
+  // The bytes of a line not complete yet; split on "\n" bytes, so multi-byte characters stay whole.
+  let pending = Buffer.alloc(0);
   let wake: (() => void) | undefined;
   let watcher: FSWatcher | undefined;
   const poke = (): void => wake?.();
@@ -218,22 +222,41 @@ async function* follow(file: string, options: LogReadOptions, fromStart: boolean
     for (;;) {
       if (signal.aborted) return;
       const stoppedBeforeRead = isStopped;
-      let info;
+      // Open first and stat the handle: the monitor may rotate (rename file to file.1 and start a
+      // new file) at any moment, and reading by path after a stat could hit the new file or none.
+      let handle: FileHandle | undefined;
       try {
-        info = await stat(file);
+        handle = await open(file, 'r');
       } catch (err) {
         if (!hasErrno(err, 'ENOENT')) throw err;
       }
-      if (info && info.ino !== inode) {
-        // Rotated: drain what is left of the old file (now file.1), then start on the new one.
-        if (inode !== -1) {
-          for await (const entry of drain(`${file}.1`, position, inode)) {
-            if (wanted(entry, options)) yield entry;
-          }
+      let info;
+      let rotated = false;
+      let bytesRead = 0;
+      const oldInode = inode;
+      const partialLineStart = position - pending.length;
+      try {
+        info = await handle?.stat();
+        if (handle && info && info.ino !== inode) {
+          rotated = inode !== -1;
+          inode = info.ino;
+          position = 0;
+          pending = Buffer.alloc(0);
         }
-        inode = info.ino;
-        position = 0;
-        pending = '';
+        if (handle && info && info.size > position) {
+          const buffer = Buffer.alloc(Math.min(info.size - position, FOLLOW_READ_BYTES));
+          ({ bytesRead } = await handle.read(buffer, 0, buffer.length, position));
+          position += bytesRead;
+          pending = Buffer.concat([pending, buffer.subarray(0, bytesRead)]);
+        }
+      } finally {
+        await handle?.close();
+      }
+      if (rotated) {
+        // Rotated: first what is left of the old file (now file.1), from the partial line on.
+        for await (const entry of drain(`${file}.1`, partialLineStart, oldInode)) {
+          if (wanted(entry, options)) yield entry;
+        }
         watcher?.close();
         try {
           watcher = watch(file, poke);
@@ -241,16 +264,11 @@ async function* follow(file: string, options: LogReadOptions, fromStart: boolean
           watcher = undefined;
         }
       }
-      if (info && info.size > position) {
-        const chunks: string[] = [];
-        const stream = createReadStream(file, { start: position, end: info.size - 1, encoding: 'utf8' });
-        for await (const chunk of stream) chunks.push(chunk as string);
-        position = info.size;
-        pending += chunks.join('');
+      if (bytesRead > 0) {
         let index: number;
-        while ((index = pending.indexOf('\n')) >= 0) {
-          const entry = parseLine(pending.slice(0, index));
-          pending = pending.slice(index + 1);
+        while ((index = pending.indexOf(0x0a)) >= 0) {
+          const entry = parseLine(pending.subarray(0, index).toString('utf8'));
+          pending = pending.subarray(index + 1);
           if (!entry) continue;
           if (options.untilNs !== undefined && timestampNs(entry.time) > options.untilNs) return;
           if (wanted(entry, options)) yield entry;
