@@ -42,14 +42,16 @@ async function run(): Promise<void> {
   const value = 'x'.repeat(Number(values['value-bytes']));
   const root = await mkdtemp(join(tmpdir(), 'berth-raft-bench-'));
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pkg', 'swarm', 'raft', 'cmd-node.js');
-  const cluster = await ProcessCluster.start({ size: nodes, root, tickMs: 100, electionTicks: 10, fsync: values.fsync !== 'false', logLevel: 'warn', script });
+  let cluster: ProcessCluster | undefined;
   const results: Result[] = [];
   let keyCounter = 0;
   try {
-    const { id: leader } = await cluster.waitLeader({ timeoutMs: 15_000 });
+    cluster = await ProcessCluster.start({ size: nodes, root, tickMs: 100, electionTicks: 10, fsync: values.fsync !== 'false', logLevel: 'warn', script });
+    const c = cluster;
+    const { id: leader } = await c.waitLeader({ timeoutMs: 15_000 });
     const put = async (): Promise<number> => {
       const started = performance.now();
-      const r = await cluster.http(leader, 'PUT', `/kv/bench-${keyCounter++}`, value, 10_000);
+      const r = await c.http(leader, 'PUT', `/kv/bench-${keyCounter++}`, value, 10_000);
       if (r.status !== 200) throw new Error(`put failed: ${r.status} ${JSON.stringify(r.body)}`);
       return performance.now() - started;
     };
@@ -107,7 +109,7 @@ async function run(): Promise<void> {
       p99Ms: percentile(concLatencies, 99),
       errors: concErrors,
     });
-    const status = await cluster.status(leader);
+    const status = await c.status(leader);
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ fsync: values.fsync !== 'false', results, leaderMetrics: status?.metrics })}\n`);
     } else {
@@ -125,7 +127,7 @@ async function run(): Promise<void> {
       }
     }
   } finally {
-    await cluster.close();
+    await cluster?.close();
     await rm(root, { recursive: true, force: true });
   }
 }
