@@ -9,7 +9,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root (this file runs from test/helpers in tests and dist/test/helpers in benches). */
+function findRepo(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && dir !== '/') dir = path.dirname(dir);
+  return dir;
+}
+
+export const REPO = findRepo();
 export const BERTHD = path.join(REPO, 'dist/cmd/berthd/main.js');
 export const BERTH = path.join(REPO, 'dist/cmd/berth/main.js');
 export const DOCKER = '/usr/local/bin/docker';
