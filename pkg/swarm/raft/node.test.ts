@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -8,6 +8,7 @@ import { KvStateMachine } from './kv-state.js';
 import { KvStore } from './kv.js';
 import { RaftNode } from './node.js';
 import { MemoryNetwork } from './transport.js';
+import { Wal } from './wal.js';
 import type { NodeId } from './types.js';
 
 const logger = pino({ level: process.env.RAFT_LOG_LEVEL ?? 'silent' });
@@ -133,6 +134,29 @@ describe('raft node runner', () => {
     expect(back.node.status().snapshotIndex).toBeGreaterThan(1);
     await until(() => back.node.status().appliedIndex >= appliedBefore);
     expect(back.machine.get('k29')?.value).toBe('v119');
+  });
+
+  test('a member whose WAL ends in a torn record recovers and catches up', async () => {
+    const c = await newCluster([1, 2, 3]);
+    const leader = await c.leader();
+    for (let i = 0; i < 30; i++) await leader.kv.put(`k${i}`, `v${i}`);
+    const victim = [...c.members.values()].find((m) => m !== leader) as Member;
+    const id = victim.node.id;
+    await until(() => victim.machine.get('k29')?.value === 'v29');
+    await c.stop(id);
+    // Cut the last segment mid-record, as a crash during a write would.
+    const walDir = join(victim.dir, 'wal');
+    const last = (await readdir(walDir)).filter((f) => f.endsWith('.wal')).sort().at(-1) as string;
+    const size = (await stat(join(walDir, last))).size;
+    await truncate(join(walDir, last), size - 7);
+    for (let i = 30; i < 40; i++) await leader.kv.put(`k${i}`, `v${i}`);
+    // Opening the WAL cuts the torn record (the node does the same when it starts).
+    const { wal, contents } = await Wal.open(walDir);
+    await wal.close();
+    expect(contents.repairedBytes).toBeGreaterThan(0);
+    const back = await c.start(id, false);
+    await until(() => back.machine.get('k39')?.value === 'v39');
+    expect(back.machine.get('k0')?.value).toBe('v0');
   });
 
   test('a member far behind catches up by snapshot', async () => {
