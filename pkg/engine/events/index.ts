@@ -56,7 +56,9 @@ export interface Subscription extends AsyncIterable<EngineEvent> {
 const SUBSCRIBER_QUEUE_CAP = 200_000;
 
 class Subscriber implements Subscription {
-  private readonly queue: EngineEvent[] = [];
+  /** Events not yet read are queue[head..]; the consumed prefix is dropped once it is half the array. */
+  private queue: EngineEvent[] = [];
+  private head = 0;
   private wake: (() => void) | undefined;
   private done = false;
   private error: Error | undefined;
@@ -68,7 +70,7 @@ class Subscriber implements Subscription {
 
   push(event: EngineEvent): void {
     if (this.done || !matchesFilters(event, this.filters)) return;
-    if (this.queue.length >= SUBSCRIBER_QUEUE_CAP) {
+    if (this.queue.length - this.head >= SUBSCRIBER_QUEUE_CAP) {
       this.error = new Error('event subscriber fell too far behind and was disconnected');
       this.close();
       return;
@@ -86,8 +88,12 @@ class Subscriber implements Subscription {
 
   async *[Symbol.asyncIterator](): AsyncIterator<EngineEvent> {
     for (;;) {
-      const event = this.queue.shift();
-      if (event) {
+      if (this.head < this.queue.length) {
+        const event = this.queue[this.head++];
+        if (this.head * 2 >= this.queue.length) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
         yield event;
         continue;
       }
