@@ -10,7 +10,9 @@ export function describeData(data: Uint8Array): string {
   let printable = true;
   for (const b of data) if (b < 0x20 || b > 0x7e) printable = false;
   if (printable) return JSON.stringify(new TextDecoder().decode(data));
-  return `0x${Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('hex')}`;
+  let hex = '';
+  for (const b of data) hex += b.toString(16).padStart(2, '0');
+  return `0x${hex}`;
 }
 
 export function describeConfChange(cc: ConfChange): string {

@@ -152,9 +152,9 @@ export class Harness {
   }
 }
 
-/** Seeds to run: RAFT_SEED replays one; otherwise the defaults. */
-export function scenarioSeeds(defaults: readonly number[]): number[] {
-  const env = process.env.RAFT_SEED;
+/** Seeds to run: `replay` (the RAFT_SEED environment variable, read by the test) or the defaults. */
+export function scenarioSeeds(defaults: readonly number[], replay: string | undefined): number[] {
+  const env = replay;
   if (env !== undefined && env !== '') return env.split(',').map((s) => Number(s));
   return [...defaults];
 }

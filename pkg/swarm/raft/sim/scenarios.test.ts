@@ -7,7 +7,7 @@ import { command, runScenario, scenarioSeeds, type Harness } from './harness.js'
 import type { NodeId } from '../types.js';
 
 const FILE = 'pkg/swarm/raft/sim/scenarios.test.ts';
-const SEEDS = scenarioSeeds([1, 2, 3]);
+const SEEDS = scenarioSeeds([1, 2, 3], process.env.RAFT_SEED);
 
 function scenario(name: string, options: Parameters<typeof runScenario>[3], body: (h: Harness) => void): void {
   test(name, () => {
