@@ -15,36 +15,9 @@ import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, R
 import { SafetyChecker } from './checker.js';
 import { HashChainMachine } from './hash-machine.js';
 import { EventQueue } from './queue.js';
+import { RELIABLE_NETWORK, SimNetwork, type NetworkFaults } from './network.js';
 
-export interface NetworkFaults {
-  /** One-way delay range, ms. */
-  readonly minDelay: number;
-  readonly maxDelay: number;
-  readonly dropRate: number;
-  readonly duplicateRate: number;
-  /** Probability that a message is held back up to longDelayMax ms (long reordering). */
-  readonly longDelayRate: number;
-  readonly longDelayMax: number;
-}
-
-export const RELIABLE_NETWORK: NetworkFaults = {
-  minDelay: 0.2,
-  maxDelay: 2,
-  dropRate: 0,
-  duplicateRate: 0,
-  longDelayRate: 0,
-  longDelayMax: 0,
-};
-
-/** Close to MIT 6.824's unreliable network: 10% loss, delays up to 27 ms, some long delays. */
-export const UNRELIABLE_NETWORK: NetworkFaults = {
-  minDelay: 0.2,
-  maxDelay: 27,
-  dropRate: 0.1,
-  duplicateRate: 0.05,
-  longDelayRate: 0.05,
-  longDelayMax: 600,
-};
+export { RELIABLE_NETWORK, UNRELIABLE_NETWORK, type NetworkFaults } from './network.js';
 
 export interface SimOptions {
   readonly seed: number;
@@ -117,7 +90,7 @@ export class SimNode {
 }
 
 export class SimCluster {
-  readonly options: Required<Omit<SimOptions, 'network' | 'machine'>> & { network: NetworkFaults };
+  readonly options: Required<Omit<SimOptions, 'network' | 'machine'>>;
   readonly rng: SeededRandom;
   readonly nodes = new Map<NodeId, SimNode>();
   readonly checker = new SafetyChecker();
@@ -127,10 +100,7 @@ export class SimCluster {
   totalSent = 0;
   /** Rejected appends sent (a measure of log back-up work). */
   rejectedAppends = 0;
-  /** node id -> partition group; members talk only within a group. */
-  private readonly group = new Map<NodeId, number>();
-  /** Disconnected members (6.824's disconnect): all their traffic is lost. */
-  private readonly disconnected = new Set<NodeId>();
+  readonly network: SimNetwork;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly machineFactory: () => StateMachine;
   private readonly applyListeners: Array<(e: ApplyEvent) => void> = [];
@@ -150,13 +120,13 @@ export class SimCluster {
       checkQuorum: options.checkQuorum ?? true,
       maxSizePerMsg: options.maxSizePerMsg ?? 64 * 1024,
       maxInflightMsgs: options.maxInflightMsgs ?? 64,
-      network: { ...RELIABLE_NETWORK, ...options.network },
       diskDelay: options.diskDelay ?? [0.1, 1],
       snapshotEvery: options.snapshotEvery ?? 0,
       snapshotKeep: options.snapshotKeep ?? 5,
       traceLimit: options.traceLimit ?? 200,
     };
     this.rng = new SeededRandom(options.seed);
+    this.network = new SimNetwork({ ...RELIABLE_NETWORK, ...options.network }, this.rng);
     this.machineFactory = options.machine ?? (() => new HashChainMachine());
     const voters = range(1, this.options.voters);
     const learners = range(this.options.voters + 1, this.options.voters + this.options.learners);
@@ -181,7 +151,6 @@ export class SimCluster {
   private addMember(id: NodeId, storage: MemoryStorage): SimNode {
     const node = new SimNode(id, storage, this.machineFactory());
     this.nodes.set(id, node);
-    this.group.set(id, 0);
     this.start(node);
     return node;
   }
@@ -248,38 +217,32 @@ export class SimCluster {
   // ---- network ----
 
   disconnect(id: NodeId): void {
-    this.disconnected.add(id);
+    this.network.disconnect(id);
     this.log(`${id} disconnect`);
   }
 
   connect(id: NodeId): void {
-    this.disconnected.delete(id);
+    this.network.connect(id);
     this.log(`${id} connect`);
   }
 
   isConnected(id: NodeId): boolean {
-    return !this.disconnected.has(id);
+    return this.network.isConnected(id);
   }
 
   /** Splits members into groups that cannot talk to each other; unlisted members form group 0. */
   partition(groups: readonly (readonly NodeId[])[]): void {
-    for (const id of this.nodes.keys()) this.group.set(id, 0);
-    groups.forEach((g, i) => g.forEach((id) => this.group.set(id, i + 1)));
+    this.network.partition(groups);
     this.log(`partition ${groups.map((g) => `[${g.join(' ')}]`).join(' ')}`);
   }
 
   heal(): void {
-    for (const id of this.nodes.keys()) this.group.set(id, 0);
-    this.disconnected.clear();
+    this.network.heal();
     this.log('heal');
   }
 
   setNetwork(faults: Partial<NetworkFaults>): void {
-    this.options.network = { ...this.options.network, ...faults };
-  }
-
-  private linked(from: NodeId, to: NodeId): boolean {
-    return !this.disconnected.has(from) && !this.disconnected.has(to) && this.group.get(from) === this.group.get(to);
+    this.network.setFaults(faults);
   }
 
   private sendAll(messages: readonly Message[]): void {
@@ -290,30 +253,21 @@ export class SimCluster {
     this.totalSent++;
     this.sent.set(m.type, (this.sent.get(m.type) ?? 0) + 1);
     if (m.type === 'MsgAppResp' && m.reject) this.rejectedAppends++;
-    const net = this.options.network;
     const target = this.nodes.get(m.to);
-    if (!this.linked(m.from, m.to) || target === undefined || !target.up) {
-      this.log(() => `drop ${describeMessage(m)} (unreachable)`);
+    const unreachable = !this.network.linked(m.from, m.to) || target === undefined || !target.up;
+    const delays = unreachable ? [] : this.network.plan();
+    if (delays.length === 0) {
+      this.log(() => `drop ${describeMessage(m)}${unreachable ? ' (unreachable)' : ''}`);
       if (m.type === 'MsgSnap') this.afterDelay(1, () => this.reportSnapshot(m.from, m.to, false));
       return;
     }
-    if (net.dropRate > 0 && this.rng.chance(net.dropRate)) {
-      this.log(() => `drop ${describeMessage(m)}`);
-      if (m.type === 'MsgSnap') this.afterDelay(1, () => this.reportSnapshot(m.from, m.to, false));
-      return;
-    }
-    const copies = net.duplicateRate > 0 && this.rng.chance(net.duplicateRate) ? 2 : 1;
-    for (let c = 0; c < copies; c++) {
-      let delay = net.minDelay + this.rng.float() * (net.maxDelay - net.minDelay);
-      if (net.longDelayRate > 0 && this.rng.chance(net.longDelayRate)) delay += this.rng.float() * net.longDelayMax;
-      this.queue.push(this.now + delay, { kind: 'deliver', message: m });
-    }
+    for (const delay of delays) this.queue.push(this.now + delay, { kind: 'deliver', message: m });
   }
 
   private deliver(m: Message): void {
     const target = this.nodes.get(m.to);
     // Links are checked at delivery too: a partition cuts messages already in flight.
-    if (target?.raw === undefined || !this.linked(m.from, m.to)) {
+    if (target?.raw === undefined || !this.network.linked(m.from, m.to)) {
       if (m.type === 'MsgSnap') this.reportSnapshot(m.from, m.to, false);
       return;
     }
