@@ -57,7 +57,6 @@ export interface BridgeOptions {
 /** Pipes monitor ⇄ client until either side ends. Resolves when the bridge is closed. */
 export function bridge(client: Duplex, leftover: Buffer, monitor: Socket, options: BridgeOptions): Promise<void> {
   return new Promise((resolve) => {
-    let matched = 0;
     let closed = false;
     const finish = (): void => {
       if (closed) return;
