@@ -22,7 +22,7 @@ import {
 import { EventBus } from './events/index.js';
 import { ImageStore, parseLookup } from './image/index.js';
 import { BridgeNetworkHooks, NetworkManager } from './network/index.js';
-import { Runtime, hasSwapAccounting, readCgroupLayout, runcVersion, type CgroupLayout } from './runtime/index.js';
+import { Runtime, capabilitiesFromMask, hasSwapAccounting, readCgroupLayout, runcVersion, type CgroupLayout } from './runtime/index.js';
 import { LayerStore } from './snapshot/index.js';
 import { LocalVolumeHooks, VolumeStore } from './volume/index.js';
 
@@ -86,6 +86,7 @@ export class Engine {
     readonly cgroups: CgroupLayout,
     swapAccounting: boolean,
     limits: Record<string, number>,
+    capabilities: readonly string[],
   ) {
     const log = config.log;
     this.events = new EventBus({ historyFile: path.join(config.dataRoot, 'events.jsonl') });
@@ -136,7 +137,7 @@ export class Engine {
       network,
       volumes,
       log: log.child({ component: 'containers' }),
-      limits: { ncpu: os.cpus().length, hardLimits: limits, cgroupVersion: cgroups.version },
+      limits: { ncpu: os.cpus().length, hardLimits: limits, cgroupVersion: cgroups.version, capabilities },
       swapAccounting,
       initBinary: config.initBinary,
       hostResolvConf: config.hostResolvConf ?? '/etc/resolv.conf',
@@ -154,6 +155,7 @@ export class Engine {
       cgroups,
       await hasSwapAccounting(cgroups),
       await hardLimits(),
+      capabilitiesFromMask(/^CapBnd:\s+(\w+)/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1] ?? ''),
     );
     engine.id = await engineId(config.dataRoot);
     engine.runc = await runcVersion(config.runcBinary);

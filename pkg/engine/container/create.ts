@@ -28,6 +28,8 @@ export interface HostLimits {
   /** The daemon's hard RLIMIT_NOFILE etc.: without CAP_SYS_RESOURCE a container cannot exceed them. */
   hardLimits: Record<string, number>;
   cgroupVersion: 1 | 2;
+  /** Capabilities berthd itself holds (its bounding set); others cannot be granted. */
+  capabilities?: readonly string[];
 }
 
 export interface NormalizedCreate {
@@ -253,6 +255,11 @@ export function normalizeCreate(request: CreateRequest, image: ImageDefaults, li
   hostConfig.Ulimits = checkUlimits(requestHost.Ulimits, limits);
   checkSysctls(requestHost.Sysctls, hostConfig.NetworkMode, hostConfig.IpcMode);
   effectiveCapabilities([], hostConfig.CapAdd, hostConfig.CapDrop);
+  for (const cap of (hostConfig.CapAdd ?? []).map(normalizeCapability)) {
+    if (cap !== 'ALL' && limits.capabilities && !limits.capabilities.includes(cap)) {
+      throw new InvalidArgumentError(`capability ${cap} cannot be granted: berthd itself does not hold it on this host`);
+    }
+  }
   for (const option of hostConfig.SecurityOpt ?? []) {
     const [key, value] = option.includes('=') ? option.split(/=(.*)/s) : option.split(/:(.*)/s);
     if (!['no-new-privileges', 'seccomp', 'apparmor', 'label', 'systempaths'].includes(key)) {

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../errdefs/index.js';
-import { buildProcess, DEFAULT_CAPABILITIES, DEFAULT_PATH_ENV, type AttachFlags, type MonitorControl } from '../runtime/index.js';
+import { buildProcess, DEFAULT_PATH_ENV, type AttachFlags, type MonitorControl } from '../runtime/index.js';
 import { resolveInRoot } from '../snapshot/index.js';
-import { effectiveCapabilities } from './create.js';
+import { grantedCapabilities } from './lifecycle.js';
 import type { ContainerService } from './service.js';
 import { resolveUserInRootfs } from './user.js';
 
@@ -93,11 +93,10 @@ export class ExecService {
         additionalGids: user.additionalGids,
         terminal: tty,
         ...(consoleSize ? { consoleSize: { height: consoleSize[0], width: consoleSize[1] } } : {}),
-        capabilities: effectiveCapabilities(DEFAULT_CAPABILITIES, record.hostConfig.CapAdd, record.hostConfig.CapDrop),
+        capabilities: grantedCapabilities(this.containers, privileged, record.hostConfig.CapAdd, record.hostConfig.CapDrop),
         noNewPrivileges: (record.hostConfig.SecurityOpt ?? []).some((o) => /^no-new-privileges(=true|:true)?$/.test(o)),
         rlimits: [],
       },
-      privileged,
     );
     const flags: AttachFlags = {
       stdin: Boolean(config.AttachStdin),

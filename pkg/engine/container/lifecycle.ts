@@ -148,7 +148,7 @@ export async function start(svc: ContainerService, handle: ContainerHandle): Pro
       : [];
     const args = [record.path, ...record.args];
     const security = securityOptions(hostConfig.SecurityOpt);
-    const capabilities = effectiveCapabilities(DEFAULT_CAPABILITIES, hostConfig.CapAdd, hostConfig.CapDrop);
+    const capabilities = grantedCapabilities(svc, hostConfig.Privileged, hostConfig.CapAdd, hostConfig.CapDrop);
     const spec = buildSpec({
       rootfsPath: rootfs,
       readonlyRootfs: hostConfig.ReadonlyRootfs,
@@ -241,6 +241,14 @@ export async function start(svc: ContainerService, handle: ContainerHandle): Pro
     }
     throw translateStartError(err);
   }
+}
+
+/** The process's capabilities: the host's whole set when privileged, else Docker's rules. */
+export function grantedCapabilities(svc: ContainerService, privileged: boolean, add: string[] | null, drop: string[] | null): string[] {
+  const host = svc.deps.limits.capabilities;
+  if (privileged) return [...(host ?? [])];
+  const wanted = effectiveCapabilities(DEFAULT_CAPABILITIES, add, drop);
+  return host ? wanted.filter((cap) => host.includes(cap)) : wanted;
 }
 
 function logPath(svc: ContainerService, id: string): string {

@@ -7,6 +7,7 @@ import {
   MASKED_PATHS,
   READONLY_PATHS,
   buildProcess,
+  capabilitiesFromMask,
   buildResources,
   buildSpec,
   type ContainerSpecInput,
@@ -127,8 +128,8 @@ describe('buildSpec: confinement', () => {
     expect(spec.linux.resources?.devices).toEqual([{ allow: false, access: 'rwm' }]);
   });
 
-  test('privileged: every capability, no seccomp, nothing masked, writable /sys and cgroups, all devices', () => {
-    const spec = buildSpec(specInput({ privileged: true, process: processInput({ capabilities: ['CAP_CHOWN'] }) }));
+  test('privileged: the capabilities given (the host\'s whole set), no seccomp, nothing masked, writable /sys and cgroups, all devices', () => {
+    const spec = buildSpec(specInput({ privileged: true, process: processInput({ capabilities: [...ALL_CAPABILITIES] }) }));
     for (const set of ['bounding', 'effective', 'permitted'] as const) expect(spec.process.capabilities[set]).toEqual([...ALL_CAPABILITIES]);
     expect(spec.linux.seccomp).toBeUndefined();
     expect(spec.linux.maskedPaths).toEqual([]);
@@ -226,7 +227,7 @@ describe('buildResources', () => {
 
 describe('buildProcess', () => {
   test('user, args, env, cwd and the capability sets', () => {
-    const process = buildProcess(processInput({ uid: 1000, gid: 1000, additionalGids: [1000, 27], cwd: '/app', noNewPrivileges: true }), false);
+    const process = buildProcess(processInput({ uid: 1000, gid: 1000, additionalGids: [1000, 27], cwd: '/app', noNewPrivileges: true }));
     expect(process).toEqual({
       terminal: false,
       user: { uid: 1000, gid: 1000, additionalGids: [1000, 27] },
@@ -239,7 +240,7 @@ describe('buildProcess', () => {
   });
 
   test('no additionalGids, rlimits or oomScoreAdj keys when there are none', () => {
-    const process = buildProcess(processInput({ oomScoreAdj: 0 }), false);
+    const process = buildProcess(processInput({ oomScoreAdj: 0 }));
     expect(Object.keys(process.user)).toEqual(['uid', 'gid']);
     expect('rlimits' in process).toBe(false);
     expect('oomScoreAdj' in process).toBe(false);
@@ -247,7 +248,7 @@ describe('buildProcess', () => {
 
   test('rlimits and a non-zero oomScoreAdj are passed on', () => {
     const rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 4096 }];
-    expect(buildProcess(processInput({ rlimits, oomScoreAdj: -500 }), false)).toMatchObject({ rlimits, oomScoreAdj: -500 });
+    expect(buildProcess(processInput({ rlimits, oomScoreAdj: -500 }))).toMatchObject({ rlimits, oomScoreAdj: -500 });
   });
 
   const consoleCases: Array<{ name: string; terminal: boolean; size?: { height: number; width: number }; expected: unknown }> = [
@@ -258,19 +259,25 @@ describe('buildProcess', () => {
   ];
   for (const { name, terminal, size, expected } of consoleCases) {
     test(`consoleSize: ${name}`, () => {
-      const process = buildProcess(processInput({ terminal, ...(size ? { consoleSize: size } : {}) }), false);
+      const process = buildProcess(processInput({ terminal, ...(size ? { consoleSize: size } : {}) }));
       expect(process.terminal).toBe(terminal);
       expect(process.consoleSize).toEqual(expected);
     });
   }
 
-  test('privileged: every capability whatever was asked', () => {
-    expect(buildProcess(processInput({ capabilities: [] }), true).capabilities.effective).toEqual([...ALL_CAPABILITIES]);
+  test('capabilitiesFromMask: the bounding set of a host without CAP_SYS_RESOURCE', () => {
+    // This machine's CapBnd: every capability but bit 24.
+    const caps = capabilitiesFromMask('000001fffeffffff');
+    expect(caps).not.toContain('CAP_SYS_RESOURCE');
+    expect(caps).toContain('CAP_SYS_ADMIN');
+    expect(caps).toHaveLength(ALL_CAPABILITIES.length - 1);
+    expect(capabilitiesFromMask('0')).toEqual([]);
+    expect(capabilitiesFromMask('a80425fb')).toEqual(expect.arrayContaining(['CAP_CHOWN', 'CAP_NET_RAW', 'CAP_AUDIT_WRITE']));
   });
 
   test('the capability arrays are copies, not the caller\'s array', () => {
     const capabilities = ['CAP_CHOWN'];
-    const process = buildProcess(processInput({ capabilities }), false);
+    const process = buildProcess(processInput({ capabilities }));
     process.capabilities.bounding.push('CAP_SYS_ADMIN');
     expect(capabilities).toEqual(['CAP_CHOWN']);
   });

@@ -11,7 +11,7 @@ export const DEFAULT_CAPABILITIES: readonly string[] = [
   'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
 ];
 
-/** Every capability Linux 6.x knows; what a privileged container gets. */
+/** Every capability Linux 6.x knows, in bit order (index = capability number). */
 export const ALL_CAPABILITIES: readonly string[] = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
   'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN',
@@ -21,6 +21,15 @@ export const ALL_CAPABILITIES: readonly string[] = [
   'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND',
   'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
 ];
+
+/**
+ * The capabilities of a bounding-set mask (CapBnd in /proc/PID/status, hex) (pure). A container
+ * cannot hold one its daemon lacks: hosts without CAP_SYS_RESOURCE exist.
+ */
+export function capabilitiesFromMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex.trim() || '0'}`);
+  return ALL_CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
 
 export const MASKED_PATHS: readonly string[] = [
   '/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
@@ -161,8 +170,9 @@ export function buildResources(input: ResourcesInput, swapAccounting: boolean, p
   return resources;
 }
 
-export function buildProcess(input: ProcessInput, privileged: boolean): OciProcess {
-  const capabilities = privileged ? [...ALL_CAPABILITIES] : [...input.capabilities];
+export function buildProcess(input: ProcessInput): OciProcess {
+  // The caller decides the set: a privileged process gets every capability the host grants.
+  const capabilities = [...input.capabilities];
   const process: OciProcess = {
     terminal: input.terminal,
     user: { uid: input.uid, gid: input.gid, ...(input.additionalGids.length ? { additionalGids: input.additionalGids } : {}) },
@@ -181,7 +191,7 @@ export function buildProcess(input: ProcessInput, privileged: boolean): OciProce
 }
 
 export function buildSpec(input: ContainerSpecInput): OciSpec {
-  const process = buildProcess(input.process, input.privileged);
+  const process = buildProcess(input.process);
   const namespaces = [
     namespace('pid', input.pid),
     namespace('network', input.network),
