@@ -6,7 +6,7 @@
 // that detection plus election fits the 2 s budget; production defaults are 100 ms and 10 ticks.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,9 +54,22 @@ afterEach(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function startCluster(size: number): Promise<ProcessCluster> {
+/** A cluster CA and a certificate per member (SAN 127.0.0.1), made with openssl. */
+function makeCertificates(dir: string, size: number): (id: NodeId) => { ca: string; cert: string; key: string } {
+  const run = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=berth-raft-test-ca');
+  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n');
+  for (let id = 1; id <= size; id++) {
+    run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `n${id}.key`, '-out', `n${id}.csr`, '-subj', `/CN=raft-${id}`);
+    run('x509', '-req', '-in', `n${id}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `n${id}.pem`, '-days', '2', '-extfile', 'ext.cnf');
+  }
+  return (id) => ({ ca: join(dir, 'ca.pem'), cert: join(dir, `n${id}.pem`), key: join(dir, `n${id}.key`) });
+}
+
+async function startCluster(size: number, opts: { tls?: boolean } = {}): Promise<ProcessCluster> {
   root = await mkdtemp(join(tmpdir(), `berth-raft-proc${size}-`));
-  cluster = await ProcessCluster.start({ size, root, tickMs: 50, electionTicks: 10, snapshotEntries: 300, snapshotKeep: 50, logLevel: 'info', script });
+  const tls = opts.tls === true ? makeCertificates(root, size) : undefined;
+  cluster = await ProcessCluster.start({ size, root, tickMs: 50, electionTicks: 10, snapshotEntries: 300, snapshotKeep: 50, logLevel: 'info', script, tls });
   return cluster;
 }
 
@@ -109,8 +122,8 @@ async function verify(c: ProcessCluster, w: Workload): Promise<void> {
 }
 
 describe('raft over real processes', () => {
-  test('3 members: leader killed, follower stopped, leader partitioned, member restarted far behind', async () => {
-    const c = await startCluster(3);
+  test('3 members over mutual TLS: leader killed, follower stopped, leader partitioned, member restarted far behind', async () => {
+    const c = await startCluster(3, { tls: true });
     const first = await c.waitLeader({ timeoutMs: 15_000 });
     const w = new Workload(c);
     workload = w;

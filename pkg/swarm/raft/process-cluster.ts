@@ -24,6 +24,11 @@ export interface ProcessClusterOptions {
   readonly logLevel?: string;
   /** Path of cmd-node.js; default: beside this module (run from dist/). */
   readonly script?: string;
+  /**
+   * Mutual TLS: PEM paths per member (the CA is shared). Members then refuse peers whose
+   * certificate the CA did not sign.
+   */
+  readonly tls?: (id: NodeId) => { ca: string; cert: string; key: string };
 }
 
 export interface MemberStatus {
@@ -143,6 +148,10 @@ export class ProcessCluster {
       `--log-level=${o.logLevel ?? 'info'}`,
     ];
     if (bootstrap) args.push('--bootstrap');
+    if (o.tls !== undefined) {
+      const t = o.tls(id);
+      args.push(`--tls-ca=${t.ca}`, `--tls-cert=${t.cert}`, `--tls-key=${t.key}`);
+    }
     m.log ??= createWriteStream(m.logPath, { flags: 'a' });
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     m.process = child;
