@@ -65,6 +65,7 @@ export class KvStore {
         return await attempt({ signal: options.signal, timeoutMs: Math.min(remaining, 2_000) });
       } catch (err) {
         if (!isRaftError(err) || !err.retryable || err.code === 'aborted') throw err;
+        if (options.signal?.aborted) throw new RaftError('aborted', `kv ${what} aborted`, { node: this.node.id }, { cause: options.signal.reason });
         await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, deadline - Date.now()))));
         delay = Math.min(delay * 2, 200);
       }
