@@ -530,6 +530,17 @@ describe('normalizeCreate: security options and capabilities', () => {
     );
   });
 
+  test('refuses to add a capability berthd itself lacks, naming it; held ones, ALL and drops pass', () => {
+    const limits: HostLimits = { ...LIMITS, capabilities: ALL_CAPABILITIES.filter((c) => c !== 'CAP_SYS_RESOURCE') };
+    const attempt = (host: Partial<HostConfig>): ReturnType<typeof normalizeCreate> => normalizeCreate({ Image: 'nginx', HostConfig: host }, IMAGE, limits);
+    expect(rejection(() => attempt({ CapAdd: ['NET_ADMIN', 'sys_resource'] }))).toBe(
+      'capability CAP_SYS_RESOURCE cannot be granted: berthd itself does not hold it on this host',
+    );
+    expect(() => attempt({ CapAdd: ['NET_ADMIN', 'ALL'], CapDrop: ['SYS_RESOURCE'] })).not.toThrow();
+    expect(() => attempt({ CapDrop: ['SYS_RESOURCE'] })).not.toThrow();
+    expect(() => withHost({ CapAdd: ['SYS_RESOURCE'] })).not.toThrow();
+  });
+
   test('refuses an unknown capability in CapAdd or CapDrop', () => {
     expect(rejection(() => withHost({ CapAdd: ['NET_ADMIN', 'FLY'] }))).toBe('unknown capability: "CAP_FLY"');
     expect(rejection(() => withHost({ CapDrop: ['cap_nope'] }))).toBe('unknown capability: "CAP_NOPE"');

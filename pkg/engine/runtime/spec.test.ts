@@ -275,6 +275,17 @@ describe('buildProcess', () => {
     expect(capabilitiesFromMask('a80425fb')).toEqual(expect.arrayContaining(['CAP_CHOWN', 'CAP_NET_RAW', 'CAP_AUDIT_WRITE']));
   });
 
+  test('capabilitiesFromMask: each bit is the capability of that number in <linux/capability.h>', () => {
+    const numbers: Array<[string, number]> = [
+      ['CAP_CHOWN', 0], ['CAP_KILL', 5], ['CAP_NET_BIND_SERVICE', 10], ['CAP_NET_RAW', 13], ['CAP_SYS_CHROOT', 18], ['CAP_SYS_ADMIN', 21],
+      ['CAP_SYS_RESOURCE', 24], ['CAP_MKNOD', 27], ['CAP_AUDIT_WRITE', 29], ['CAP_SETFCAP', 31], ['CAP_SYSLOG', 34], ['CAP_BPF', 39],
+      ['CAP_CHECKPOINT_RESTORE', 40],
+    ];
+    for (const [name, bit] of numbers) expect(capabilitiesFromMask((1n << BigInt(bit)).toString(16))).toEqual([name]);
+    // Docker's default set is the classic 0xa80425fb.
+    expect([...capabilitiesFromMask('a80425fb')].sort()).toEqual([...DEFAULT_CAPABILITIES].sort());
+  });
+
   test('the capability arrays are copies, not the caller\'s array', () => {
     const capabilities = ['CAP_CHOWN'];
     const process = buildProcess(processInput({ capabilities }));
