@@ -164,6 +164,7 @@ function checkResources(host: Partial<HostConfig>, limits: HostLimits, warnings:
   if (swap > 0 && memory === 0) throw new InvalidArgumentError('You should always set the Memory limit when using Memoryswap limit, see usage');
   const reservation = host.MemoryReservation ?? 0;
   if (reservation < 0) throw new InvalidArgumentError('invalid memory reservation: must be a positive number');
+  if (reservation > 0 && reservation < MIN_MEMORY) throw new InvalidArgumentError('Minimum memory reservation allowed is 6MB');
   if (memory > 0 && reservation > memory) {
     throw new InvalidArgumentError('Minimum memory limit can not be less than memory reservation limit, see usage');
   }
