@@ -285,6 +285,7 @@ describe('normalizeCreate: resource limits with Docker\'s texts', () => {
       host: { Memory: 64 * MiB, MemoryReservation: 128 * MiB },
       message: 'Minimum memory limit can not be less than memory reservation limit, see usage',
     },
+    { name: 'a reservation under 6 MB', host: { MemoryReservation: 6 * MiB - 1 }, message: 'Minimum memory reservation allowed is 6MB' },
     { name: 'swappiness above 100', host: { MemorySwappiness: 101 }, message: 'Invalid value: 101, valid memory swappiness range is 0-100' },
     { name: 'swappiness below -1', host: { MemorySwappiness: -2 }, message: 'Invalid value: -2, valid memory swappiness range is 0-100' },
     {
