@@ -60,7 +60,9 @@ export function commandHelp(spec: CommandSpec, invokedPath: readonly string[], f
   const aliases = [spec.path, ...(spec.aliases ?? [])].map((path) => [PROGRAM, ...path].join(' '));
   let text = `Usage:  ${useLine(spec, invokedPath)}\n\n${spec.description}\n`;
   if (aliases.length > 1) text += `\nAliases:\n  ${aliases.join(', ')}\n`;
-  const options = flagUsages(flags, columns).replace(/\s+$/, '');
+  // Where -h means something else (run's --hostname), docker lists --help among the options.
+  const shown: readonly FlagSpec[] = flags.some((flag) => flag.short === 'h') ? [...flags, { long: 'help', kind: 'bool', description: 'Print usage' }] : flags;
+  const options = flagUsages(shown, columns).replace(/\s+$/, '');
   if (options !== '') text += `\nOptions:\n${options}\n`;
   return text;
 }

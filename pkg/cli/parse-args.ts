@@ -88,12 +88,20 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
   const all: FlagSpec[] = [...spec.flags, HELP_FLAG];
   if (!shorts.has('h')) all.push({ long: 'help-shorthand', short: 'h', kind: 'bool', description: '', hidden: true });
   const byAttribute = new Map<string, FlagSpec>();
+  const byLong = new Map(all.map((flag) => [flag.long, flag]));
   for (const flag of all) {
     const text = `${flag.short ? `-${flag.short}, ` : ''}--${flag.long}${flag.kind === 'bool' ? '' : ' <value>'}`;
     const option: CommanderOption = new Option(text, flag.description);
     if (flag.kind === 'list') option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    const canonical = flag.aliasOf !== undefined ? byLong.get(flag.aliasOf) : undefined;
+    if (canonical) {
+      // Both names accumulate into the canonical flag's attribute, keeping command-line order.
+      const attribute = attributeName(canonical);
+      option.attributeName = () => attribute;
+    } else {
+      byAttribute.set(attributeName(flag), flag);
+    }
     command.addOption(option);
-    byAttribute.set(attributeName(flag), flag);
   }
 
   const { argv: normalized, negated } = normalizeBooleans(argv, spec);

@@ -17,6 +17,11 @@ export interface FlagSpec {
   /** Help suffix `(default …)`, already formatted the way pflag prints it (e.g. `"all"`, `-1`). */
   defaultText?: string;
   hidden?: boolean;
+  /**
+   * Another name for the flag `aliasOf` (docker's `--net` for `--network`): values given under
+   * either name land, in command-line order, under the canonical name.
+   */
+  aliasOf?: string;
 }
 
 export type CommandGroup = 'common' | 'management' | 'commands' | 'swarm';

@@ -24,6 +24,7 @@ export function planCreate(context: CommandContext, args: readonly string[], fla
       flags,
       env: context.env,
       readFile: (path) => readFileSync(path),
+      cwd: process.cwd(),
       consoleSize: terminalSize(context),
     });
   } catch (err) {
@@ -89,7 +90,11 @@ export async function createContainer(context: CommandContext, plan: ContainerCr
       await pullImage(context, image, options.quiet);
       created = await client.containers.create(plan.body, { name: plan.name });
     }
-    for (const warning of created.Warnings ?? []) context.stderr.write(`WARNING: ${warning}\n`);
+    const warnings = [...(created.Warnings ?? [])];
+    // docker's client-side check: a loopback resolver is the host's, unreachable from the container.
+    const loopbackDns = (host.Dns ?? []).find((address) => /^127\./.test(address) || address === '::1');
+    if (loopbackDns !== undefined) warnings.push(`Localhost DNS (${loopbackDns}) may fail in containers.`);
+    for (const warning of warnings) context.stderr.write(`WARNING: ${warning}\n`);
     idFile.write(created.Id);
     return created.Id;
   } finally {

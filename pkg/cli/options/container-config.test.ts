@@ -196,3 +196,88 @@ describe('config mapping', () => {
     expect(result.pull).toBe('never');
   });
 });
+
+describe('network, port and volume flags (issue 3)', () => {
+  // Recorded from `docker run` 28.2 against a capturing engine: the parts of the create request
+  // these flags decide.
+  test('-p, -P and --expose fill ExposedPorts, PortBindings and PublishAllPorts', () => {
+    const { body } = plan(['-p', '8080:80', '-p', '127.0.0.1:8081:81/udp', '-p', '[::]:86:86', '-P', '--expose', '7000-7001', 'busybox']);
+    expect(body.ExposedPorts).toEqual({ '7000/tcp': {}, '7001/tcp': {}, '80/tcp': {}, '81/udp': {}, '86/tcp': {} });
+    expect(body.HostConfig).toMatchObject({
+      PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }], '81/udp': [{ HostIp: '127.0.0.1', HostPort: '8081' }], '86/tcp': [{ HostIp: '::', HostPort: '86' }] },
+      PublishAllPorts: true,
+    });
+    expect(plan(['busybox']).body).not.toHaveProperty('ExposedPorts');
+  });
+
+  test('-v splits into Binds and Volumes; --mount and --tmpfs pass through', () => {
+    const { body } = plan(['-v', '/host:/ctr:ro', '-v', 'name:/data', '-v', '/anon', '--mount', 'type=tmpfs,dst=/t', '--tmpfs', '/run:size=1m', 'busybox']);
+    expect(body.Volumes).toEqual({ '/anon': {} });
+    expect(body.HostConfig).toMatchObject({ Binds: ['/host:/ctr:ro', 'name:/data'], Mounts: [{ Type: 'tmpfs', Target: '/t' }], Tmpfs: { '/run': 'size=1m' } });
+  });
+
+  test('names, DNS, hosts, links and volumes-from', () => {
+    const { body } = plan([
+      '--network', 'mynet', '--network-alias', 'a1', '--ip', '10.0.0.5', '--mac-address', '02:42:ac:11:00:02', '--link', 'c1:al', '-h', 'myhost',
+      '--domainname', 'example.com', '--add-host', 'h1:1.2.3.4', '--add-host', 'h2=::1', '--add-host', 'h3:host-gateway', '--dns', '8.8.8.8',
+      '--dns-search', 'example.com', '--dns-option', 'ndots:2', '--dns-opt', 'rotate', '--volumes-from', 'other:ro', '--volume-driver', 'local', 'busybox',
+    ]);
+    expect(body).toMatchObject({ Hostname: 'myhost', Domainname: 'example.com' });
+    expect(body).not.toHaveProperty('MacAddress');
+    expect(body.HostConfig).toMatchObject({
+      NetworkMode: 'mynet',
+      Dns: ['8.8.8.8'],
+      DnsSearch: ['example.com'],
+      DnsOptions: ['ndots:2', 'rotate'],
+      ExtraHosts: ['h1:1.2.3.4', 'h2:::1', 'h3:host-gateway'],
+      Links: ['c1:al'],
+      VolumesFrom: ['other:ro'],
+      VolumeDriver: 'local',
+    });
+    expect(body.NetworkingConfig).toEqual({
+      EndpointsConfig: {
+        mynet: expect.objectContaining({ IPAMConfig: { IPv4Address: '10.0.0.5' }, Links: ['c1:al'], Aliases: ['a1'], MacAddress: '02:42:ac:11:00:02' }),
+      },
+    });
+  });
+
+  test('--net and --network accumulate in command-line order', () => {
+    const { body } = plan(['--net', 'n1', '--network', 'n2', '--net', 'n3', 'busybox']);
+    expect(body.HostConfig?.NetworkMode).toBe('n1');
+    expect(Object.keys(body.NetworkingConfig?.EndpointsConfig ?? {})).toEqual(['n1', 'n2', 'n3']);
+  });
+
+  test('flag values docker validates while parsing fail as invalid arguments', () => {
+    const cases: [string[], string][] = [
+      [['--add-host', 'foo'], 'invalid argument "foo" for "--add-host" flag: bad format for add-host: "foo"'],
+      [['--dns', 'x'], 'invalid argument "x" for "--dns" flag: IP address is not correctly formatted: x'],
+      [['--dns-search', '-x'], 'invalid argument "-x" for "--dns-search" flag: -x is not a valid domain'],
+      [['--link', 'a:b:c'], 'invalid argument "a:b:c" for "--link" flag: bad format for links: a:b:c'],
+      [['--mount', 'type=bind'], 'invalid argument "type=bind" for "--mount" flag: target is required'],
+      [['--network', 'foo=bar'], 'invalid argument "foo=bar" for "--network" flag: invalid field key foo'],
+    ];
+    for (const [flags, message] of cases) {
+      const attempt = (): unknown => plan([...flags, 'busybox']);
+      expect(attempt).toThrow(FlagValueError);
+      expect(attempt).toThrow(message);
+    }
+  });
+
+  test('the rest fail like docker: "docker: <message>" with status 125', () => {
+    const cases: [string[], string][] = [
+      [['-p', 'foo'], 'invalid containerPort: foo'],
+      [['--expose', '80:90'], 'invalid port format for --expose: 80:90'],
+      [['-v', '/a::/b'], 'invalid spec: /a::/b: empty section between colons'],
+      [['--mac-address', 'zz'], 'zz is not a valid mac address'],
+      [['--network', 'host', '--network', 'n2'], 'conflicting options: cannot attach both user-defined and non-user-defined network-modes'],
+      [['--network-alias', 'x'], 'network-scoped aliases are only supported for user-defined networks'],
+      // docker checks the MAC address before anything else.
+      [['--mac-address', 'zz', '-p', 'foo'], 'zz is not a valid mac address'],
+    ];
+    for (const [flags, message] of cases) {
+      const attempt = (): unknown => plan([...flags, 'busybox']);
+      expect(attempt).toThrow(ContainerConfigError);
+      expect(attempt).toThrow(message);
+    }
+  });
+});

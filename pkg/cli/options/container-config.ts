@@ -5,6 +5,18 @@ import { FlagValueError } from '../errors.js';
 import type { Flags, FlagSpec } from '../spec.js';
 import { CONTAINER_CONFIG_FLAGS } from '../specs/container-flags.js';
 import { KvFileError, readKeyValueFiles } from './kvfile.js';
+import { MountSpecError, parseMountSpec } from './mounts.js';
+import {
+  checkMacAddress,
+  NetworkOptionError,
+  parseNetworkFlag,
+  planNetworks,
+  validateDnsSearch,
+  validateExtraHost,
+  validateIpAddress,
+  validateLink,
+} from './network-opts.js';
+import { parsePorts, PortSpecError } from './ports.js';
 import {
   keyValueMap,
   parseGoDuration,
@@ -21,6 +33,7 @@ import {
   validateSysctl,
   ValueError,
 } from './values.js';
+import { parseTmpfs, splitVolumes, VolumeSpecError } from './volumes.js';
 
 /** A semantic error in the options (docker prints these as `docker: <msg>` + the help pointer). */
 export class ContainerConfigError extends Error {}
@@ -33,6 +46,8 @@ export interface ContainerCreateInputs {
   flags: Flags;
   env: NodeJS.ProcessEnv;
   readFile: (path: string) => Buffer;
+  /** Relative bind sources (`-v ./data:/data`, `--mount src=./data`) resolve against it. */
+  cwd?: string;
   /** [height, width] of our terminal when stdout is one; docker sends [0, 0] otherwise. */
   consoleSize?: [number, number];
 }
@@ -57,7 +72,17 @@ function parseFlag<T>(name: string, text: string, parse: (text: string) => T): T
   try {
     return parse(text);
   } catch (err) {
-    if (err instanceof ValueError) throw new FlagValueError(flagSpec(name), text, err.message);
+    if (err instanceof ValueError || err instanceof MountSpecError) throw new FlagValueError(flagSpec(name), text, err.message);
+    throw err;
+  }
+}
+
+/** Runs a step of docker's parse(), whose errors print as `docker: <message>` with status 125. */
+function semantic<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof VolumeSpecError || err instanceof PortSpecError || err instanceof NetworkOptionError) throw new ContainerConfigError(err.message);
     throw err;
   }
 }
@@ -156,6 +181,14 @@ export function buildContainerCreate(inputs: ContainerCreateInputs): ContainerCr
   const oomScoreAdj = optional(flags, 'oom-score-adj', parseInt64) ?? 0;
   const stopTimeout = optional(flags, 'stop-timeout', parseInt64);
   const ulimitList = ulimits(flags);
+  const extraHosts = flags.list('add-host').map((text) => parseFlag('add-host', text, validateExtraHost));
+  const dns = flags.list('dns').map((text) => parseFlag('dns', text, validateIpAddress));
+  const dnsSearch = flags.list('dns-search').map((text) => parseFlag('dns-search', text, validateDnsSearch));
+  const links = flags.list('link').map((text) => parseFlag('link', text, validateLink));
+  const cwd = inputs.cwd ?? '/';
+  const mounts = flags.list('mount').map((text) => parseFlag('mount', text, (value) => parseMountSpec(value, cwd)));
+  const networks = flags.list('network').map((text) => parseFlag('network', text, parseNetworkFlag));
+  const macAddress = flags.string('mac-address') ?? '';
 
   const stdin = flags.bool('interactive');
   const attachStdin = attach.includes('stdin') || stdin;
@@ -166,21 +199,21 @@ export function buildContainerCreate(inputs: ContainerCreateInputs): ContainerCr
     attachStderr = true;
   }
 
+  semantic(() => checkMacAddress(macAddress));
   if (swappiness !== -1 && (swappiness < 0 || swappiness > 100)) {
     throw new ContainerConfigError(`invalid value: ${swappiness}. Valid memory swappiness range is 0-100`);
   }
 
-  const tmpfs: Record<string, string> = {};
-  for (const text of flags.list('tmpfs')) {
-    const separator = text.indexOf(':');
-    if (separator === -1) tmpfs[text] = '';
-    else tmpfs[text.slice(0, separator)] = text.slice(separator + 1);
-  }
+  // Anonymous volumes (`-v /data`) go to Config.Volumes, everything with a source to Binds.
+  const { binds, volumes } = semantic(() => splitVolumes(flags.list('volume'), cwd));
+  const tmpfs = parseTmpfs(flags.list('tmpfs'));
 
   let entrypoint: string[] | null = null;
   const entrypointText = flags.string('entrypoint');
   if (entrypointText !== undefined && entrypointText !== '') entrypoint = [entrypointText];
   else if (flags.changed('entrypoint')) entrypoint = [''];
+
+  const { exposedPorts, portBindings } = semantic(() => parsePorts(flags.list('publish'), flags.list('expose')));
 
   let env: string[];
   let labels: string[];
@@ -224,6 +257,17 @@ export function buildContainerCreate(inputs: ContainerCreateInputs): ContainerCr
     throw new ContainerConfigError('conflicting options: cannot specify both --restart and --rm');
   }
 
+  const network = semantic(() =>
+    planNetworks(networks, {
+      aliases: flags.list('network-alias'),
+      links,
+      ipv4Address: flags.string('ip') ?? '',
+      ipv6Address: flags.string('ip6') ?? '',
+      macAddress,
+      linkLocalIps: flags.list('link-local-ip'),
+    }),
+  );
+
   const pull = (flags.string('pull') ?? 'missing') as PullPolicy;
   if (!['missing', 'always', 'never'].includes(pull)) {
     throw new ContainerConfigError(`invalid pull option: '${pull}': must be one of "always", "missing" or "never"`);
@@ -232,32 +276,32 @@ export function buildContainerCreate(inputs: ContainerCreateInputs): ContainerCr
   const tty = flags.bool('tty');
   const stopSignal = flags.string('stop-signal') ?? '';
   const hostConfig: HostConfig = {
-    Binds: null,
+    Binds: binds.length > 0 ? binds : null,
     ContainerIDFile: flags.string('cidfile') ?? '',
     LogConfig: { Type: logDriver, Config: keyValueMap(logOptions) },
-    NetworkMode: 'default',
-    PortBindings: {},
+    NetworkMode: network.networkMode,
+    PortBindings: portBindings,
     RestartPolicy: restartPolicy,
     AutoRemove: autoRemove,
-    VolumeDriver: '',
-    VolumesFrom: null,
+    VolumeDriver: flags.string('volume-driver') ?? '',
+    VolumesFrom: flags.list('volumes-from').length > 0 ? flags.list('volumes-from') : null,
     ConsoleSize: inputs.consoleSize ?? [0, 0],
     ...(flags.list('annotation').length > 0 ? { Annotations: keyValueMap(flags.list('annotation')) } : {}),
     CapAdd: flags.list('cap-add').length > 0 ? flags.list('cap-add') : null,
     CapDrop: flags.list('cap-drop').length > 0 ? flags.list('cap-drop') : null,
     CgroupnsMode: cgroupnsMode,
-    Dns: [],
-    DnsOptions: [],
-    DnsSearch: [],
-    ExtraHosts: null,
+    Dns: dns,
+    DnsOptions: flags.list('dns-option'),
+    DnsSearch: dnsSearch,
+    ExtraHosts: extraHosts.length > 0 ? extraHosts : null,
     GroupAdd: flags.list('group-add').length > 0 ? flags.list('group-add') : null,
     IpcMode: flags.string('ipc') ?? '',
     Cgroup: '',
-    Links: null,
+    Links: links.length > 0 ? links : null,
     OomScoreAdj: oomScoreAdj,
     PidMode: pidMode,
     Privileged: flags.bool('privileged'),
-    PublishAllPorts: false,
+    PublishAllPorts: flags.bool('publish-all'),
     ReadonlyRootfs: flags.bool('read-only'),
     SecurityOpt: security.securityOpt.length > 0 ? security.securityOpt : null,
     ...(Object.keys(storageOpt).length > 0 ? { StorageOpt: storageOpt } : {}),
@@ -287,6 +331,7 @@ export function buildContainerCreate(inputs: ContainerCreateInputs): ContainerCr
     OomKillDisable: flags.bool('oom-kill-disable'),
     PidsLimit: pidsLimit,
     Ulimits: ulimitList,
+    ...(mounts.length > 0 ? { Mounts: mounts } : {}),
     MaskedPaths: security.maskedPaths ?? null,
     ReadonlyPaths: security.readonlyPaths ?? null,
   };
@@ -299,6 +344,7 @@ export function buildContainerCreate(inputs: ContainerCreateInputs): ContainerCr
     AttachStdin: attachStdin,
     AttachStdout: attachStdout,
     AttachStderr: attachStderr,
+    ...(Object.keys(exposedPorts).length > 0 ? { ExposedPorts: exposedPorts } : {}),
     Tty: tty,
     OpenStdin: stdin,
     StdinOnce: stdin && attachStdin,
@@ -306,7 +352,7 @@ export function buildContainerCreate(inputs: ContainerCreateInputs): ContainerCr
     Cmd: inputs.command.length > 0 ? [...inputs.command] : null,
     ...(health ? { Healthcheck: health } : {}),
     Image: inputs.image,
-    Volumes: {},
+    Volumes: volumes,
     WorkingDir: flags.string('workdir') ?? '',
     Entrypoint: entrypoint,
     OnBuild: null,
@@ -314,7 +360,7 @@ export function buildContainerCreate(inputs: ContainerCreateInputs): ContainerCr
     ...(stopSignal !== '' ? { StopSignal: stopSignal } : {}),
     ...(stopTimeout !== undefined ? { StopTimeout: stopTimeout } : {}),
     HostConfig: hostConfig,
-    NetworkingConfig: { EndpointsConfig: { default: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null } } },
+    NetworkingConfig: { EndpointsConfig: network.endpoints },
   };
 
   return {

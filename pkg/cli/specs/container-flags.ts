@@ -1,6 +1,5 @@
 // Flag specs shared by `run` and `create` (pure data), named and typed like docker's so scripts and
-// help output carry over. Network/volume flags (-p, -P, --network, -v, --mount, --dns, --add-host)
-// arrive with issue 3: add their specs here and their mapping in options/container-config.ts.
+// help output carry over; options/container-config.ts maps them into the create request.
 import type { FlagSpec } from '../spec.js';
 
 const bool = (long: string, description: string, extra: Partial<FlagSpec> = {}): FlagSpec => ({ long, kind: 'bool', description, ...extra });
@@ -9,6 +8,7 @@ const list = (long: string, typeName: string, description: string, extra: Partia
 
 /** Flags of docker's containerOptions that Berth maps into the create request. */
 export const CONTAINER_CONFIG_FLAGS: readonly FlagSpec[] = [
+  list('add-host', 'list', 'Add a custom host-to-IP mapping (host:ip)'),
   list('annotation', 'map', 'Add an annotation to the container (passed through to the OCI runtime)', { defaultText: 'map[]' }),
   list('attach', 'list', 'Attach to STDIN, STDOUT or STDERR', { short: 'a' }),
   value('blkio-weight', 'uint16', 'Block IO (relative weight), between 10 and 1000, or 0 to disable', { defaultText: '0' }),
@@ -25,11 +25,16 @@ export const CONTAINER_CONFIG_FLAGS: readonly FlagSpec[] = [
   value('cpus', 'decimal', 'Number of CPUs'),
   value('cpuset-cpus', 'string', 'CPUs in which to allow execution (0-3, 0,1)'),
   value('cpuset-mems', 'string', 'MEMs in which to allow execution (0-3, 0,1)'),
+  list('dns', 'list', 'Set custom DNS servers'),
+  list('dns-opt', 'list', 'Set DNS options', { hidden: true, aliasOf: 'dns-option' }),
+  list('dns-option', 'list', 'Set DNS options'),
+  list('dns-search', 'list', 'Set custom DNS search domains'),
   list('device-cgroup-rule', 'list', 'Add a rule to the cgroup allowed devices list'),
   value('domainname', 'string', 'Container NIS domain name'),
   value('entrypoint', 'string', 'Overwrite the default ENTRYPOINT of the image'),
   list('env', 'list', 'Set environment variables', { short: 'e' }),
   list('env-file', 'list', 'Read in a file of environment variables'),
+  list('expose', 'list', 'Expose a port or a range of ports'),
   list('group-add', 'list', 'Add additional groups to join'),
   value('health-cmd', 'string', 'Command to run to check health'),
   value('health-interval', 'duration', 'Time between running the check (ms|s|m|h) (default 0s)'),
@@ -40,17 +45,27 @@ export const CONTAINER_CONFIG_FLAGS: readonly FlagSpec[] = [
   value('hostname', 'string', 'Container host name', { short: 'h' }),
   bool('init', 'Run an init inside the container that forwards signals and reaps processes'),
   bool('interactive', 'Keep STDIN open even if not attached', { short: 'i' }),
+  value('ip', 'string', 'IPv4 address (e.g., 172.30.100.104)'),
+  value('ip6', 'string', 'IPv6 address (e.g., 2001:db8::33)'),
   value('ipc', 'string', 'IPC mode to use'),
   value('isolation', 'string', 'Container isolation technology'),
   list('label', 'list', 'Set meta data on a container', { short: 'l' }),
   list('label-file', 'list', 'Read in a line delimited file of labels'),
+  list('link', 'list', 'Add link to another container'),
+  list('link-local-ip', 'list', 'Container IPv4/IPv6 link-local addresses'),
   value('log-driver', 'string', 'Logging driver for the container'),
   list('log-opt', 'list', 'Log driver options'),
+  value('mac-address', 'string', 'Container MAC address (e.g., 92:d0:c6:0a:29:33)'),
   value('memory', 'bytes', 'Memory limit', { short: 'm' }),
   value('memory-reservation', 'bytes', 'Memory soft limit'),
   value('memory-swap', 'bytes', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"),
   value('memory-swappiness', 'int', 'Tune container memory swappiness (0 to 100)', { defaultText: '-1' }),
+  list('mount', 'mount', 'Attach a filesystem mount to the container'),
   value('name', 'string', 'Assign a name to the container'),
+  list('net', 'network', 'Connect a container to a network', { hidden: true, aliasOf: 'network' }),
+  list('net-alias', 'list', 'Add network-scoped alias for the container', { hidden: true, aliasOf: 'network-alias' }),
+  list('network', 'network', 'Connect a container to a network'),
+  list('network-alias', 'list', 'Add network-scoped alias for the container'),
   bool('no-healthcheck', 'Disable any container-specified HEALTHCHECK'),
   bool('oom-kill-disable', 'Disable OOM Killer'),
   value('oom-score-adj', 'int', "Tune host's OOM preferences (-1000 to 1000)"),
@@ -58,6 +73,8 @@ export const CONTAINER_CONFIG_FLAGS: readonly FlagSpec[] = [
   value('pids-limit', 'int', 'Tune container pids limit (set -1 for unlimited)'),
   value('platform', 'string', 'Set platform if server is multi-platform capable'),
   bool('privileged', 'Give extended privileges to this container'),
+  list('publish', 'list', "Publish a container's port(s) to the host", { short: 'p' }),
+  bool('publish-all', 'Publish all exposed ports to random ports', { short: 'P' }),
   value('pull', 'string', 'Pull image before running ("always", "missing", "never")', { defaultText: '"missing"' }),
   bool('quiet', 'Suppress the pull output', { short: 'q' }),
   bool('read-only', "Mount the container's root filesystem as read only"),
@@ -76,6 +93,9 @@ export const CONTAINER_CONFIG_FLAGS: readonly FlagSpec[] = [
   value('user', 'string', 'Username or UID (format: <name|uid>[:<group|gid>])', { short: 'u' }),
   value('userns', 'string', 'User namespace to use'),
   value('uts', 'string', 'UTS namespace to use'),
+  list('volume', 'list', 'Bind mount a volume', { short: 'v' }),
+  value('volume-driver', 'string', 'Optional volume driver for the container'),
+  list('volumes-from', 'list', 'Mount volumes from the specified container(s)'),
   value('workdir', 'string', 'Working directory inside the container', { short: 'w' }),
 ];
 
