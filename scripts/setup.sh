@@ -13,7 +13,7 @@ fi
 # dirs; gcc/libc6-dev: the berth-monitor; nftables/iproute2: networking; procps: top;
 # skopeo, docker-compose, python3-docker: real clients the tests drive.
 PACKAGES=(runc busybox-static tini attr gcc libc6-dev nftables iproute2 procps ca-certificates curl socat
-  skopeo docker-compose python3-docker debootstrap)
+  skopeo docker-compose python3-docker debootstrap openssl)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

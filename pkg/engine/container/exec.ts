@@ -33,13 +33,16 @@ export interface ExecInstance {
   exitCode: number | null;
   pid: number;
   started: boolean;
+  transient: boolean;
   control?: MonitorControl;
 }
 
 export class ExecService {
   private readonly execs = new Map<string, ExecInstance>();
 
-  constructor(private readonly containers: ContainerService) {}
+  constructor(private readonly containers: ContainerService) {
+    containers.execs = this;
+  }
 
   find(id: string): ExecInstance {
     const exec = this.execs.get(id);
@@ -47,7 +50,8 @@ export class ExecService {
     return exec;
   }
 
-  create(containerRef: string, config: ExecConfig): string {
+  /** `transient`: a health probe, forgotten as soon as it exits (its result is in State.Health). */
+  create(containerRef: string, config: ExecConfig, transient = false): string {
     const handle = this.containers.find(containerRef);
     const record = handle.record;
     if (!record.state.Running) throw new ConflictError(`container ${record.id} is not running`);
@@ -55,7 +59,7 @@ export class ExecService {
     if (record.state.Restarting) throw new ConflictError(`container ${record.id} is restarting, wait until the container is running`);
     if (!config.Cmd || config.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
     const id = randomBytes(32).toString('hex');
-    this.execs.set(id, { id, containerId: record.id, config, running: false, exitCode: null, pid: 0, started: false });
+    this.execs.set(id, { id, containerId: record.id, config, running: false, exitCode: null, pid: 0, started: false, transient });
     handle.execIds.add(id);
     this.containers.emit(record, `exec_create: ${config.Cmd.join(' ')}`, { execID: id });
     return id;
@@ -121,7 +125,8 @@ export class ExecService {
         if (!handle.removed) this.containers.emit(record, 'exec_die', { execID: id, exitCode: String(exec.exitCode) });
         void deps.runtime.removeExecFiles(id).catch(() => undefined);
         // Keep the finished instance around for inspect for a while, as dockerd does.
-        setTimeout(() => this.forget(id), 5 * 60_000).unref();
+        if (exec.transient) setTimeout(() => this.forget(id), 1000).unref();
+        else setTimeout(() => this.forget(id), 5 * 60_000).unref();
       });
     } catch (err) {
       exec.running = false;

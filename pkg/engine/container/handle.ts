@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { ConflictError } from '../../errdefs/index.js';
 import type { AttachFlags, MonitorControl } from '../runtime/index.js';
+import type { HealthMonitor } from './health.js';
 import type { ContainerRecord } from './record.js';
 
 export interface PendingAttach {
@@ -20,6 +21,8 @@ export interface ExitInfo {
 
 export class ContainerHandle {
   control: MonitorControl | undefined;
+  /** Runs the healthcheck while the container runs. */
+  health: HealthMonitor | undefined;
   pendingAttaches: PendingAttach[] = [];
   /** Resolved at the next exit of the process. */
   private exitWaiters: Array<(info: ExitInfo) => void> = [];

@@ -15,6 +15,7 @@ import { nowTimestamp, parseTimestamp } from './record.js';
 import type { ContainerService, RemoveOptions } from './service.js';
 import type { ContainerStatus } from './types.js';
 import { resolveUserInRootfs } from './user.js';
+import { HealthMonitor, healthSettings } from './health.js';
 import { signalNumber } from './signals.js';
 
 /** Docker's restart back-off: starts at 100 ms, doubles, at most a minute; reset after 10 s up. */
@@ -230,6 +231,7 @@ export async function start(svc: ContainerService, handle: ContainerHandle): Pro
     await svc.persist(handle);
     svc.emit(record, 'start');
     if (record.config.Tty && hostConfig.ConsoleSize?.[0]) control.resize(hostConfig.ConsoleSize[0], hostConfig.ConsoleSize[1]);
+    startHealth(svc, handle, true);
     watchExit(svc, handle, control);
   } catch (err) {
     await cleanupAfterFailedStart(svc, handle, err);
@@ -283,6 +285,19 @@ function translateStartError(err: unknown): unknown {
   return err;
 }
 
+/** Starts the container's healthcheck loop, if it has one. */
+function startHealth(svc: ContainerService, handle: ContainerHandle, fresh: boolean): void {
+  handle.health?.stop();
+  handle.health = undefined;
+  const settings = healthSettings(handle.record.config.Healthcheck, handle.record.config.Shell);
+  if (!settings || !svc.execs) {
+    delete handle.record.state.Health;
+    return;
+  }
+  handle.health = new HealthMonitor(svc, svc.execs, handle, settings);
+  handle.health.start(fresh);
+}
+
 function watchExit(svc: ContainerService, handle: ContainerHandle, control: MonitorControl): void {
   void control.exited.then(
     (result) => {
@@ -300,6 +315,8 @@ async function onExit(svc: ContainerService, handle: ContainerHandle, result: { 
   const record = handle.record;
   if (handle.control) handle.control.close();
   handle.control = undefined;
+  handle.health?.stop();
+  handle.health = undefined;
   if (!record.state.Running) return;
   const { deps } = svc;
   const exit = (await deps.runtime.readExit(record.id)) ?? (result ? { ...result, finishedAt: nowTimestamp(), pid: record.state.Pid } : undefined);
@@ -498,6 +515,7 @@ export async function restore(svc: ContainerService, handle: ContainerHandle): P
       setStatus(svc, handle, runtimeState?.status === 'paused' ? 'paused' : 'running');
       await svc.deps.network.restore(record).catch((err: unknown) => svc.deps.log.warn({ containerId: record.id, err }, 'network restore failed'));
       svc.deps.volumes.restore(record);
+      startHealth(svc, handle, false);
       svc.deps.log.info({ containerId: record.id, pid: state.Pid }, 're-adopted running container');
       watchExit(svc, handle, reconnected.control);
       return;

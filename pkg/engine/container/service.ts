@@ -8,7 +8,9 @@ import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } 
 import type { AttachFlags } from '../runtime/index.js';
 import { normalizeCreate, validateContainerName } from './create.js';
 import type { ContainerDeps } from './deps.js';
+import type { ExecService } from './exec.js';
 import { ContainerHandle, type ExitInfo } from './handle.js';
+import { validateHealthcheck } from './health.js';
 import * as lifecycle from './lifecycle.js';
 import { randomName } from './names.js';
 import { initialState, nowTimestamp, type ContainerRecord } from './record.js';
@@ -25,6 +27,8 @@ export class ContainerService {
   readonly handles = new Map<string, ContainerHandle>();
   private readonly names = new Map<string, string>();
   private closing = false;
+  /** Set by ExecService: health probes run as exec processes. */
+  execs: ExecService | undefined;
 
   constructor(readonly deps: ContainerDeps) {}
 
@@ -55,6 +59,7 @@ export class ContainerService {
     this.closing = true;
     for (const handle of this.handles.values()) {
       handle.cancelRestart();
+      handle.health?.stop();
       handle.control?.close();
     }
   }
@@ -111,6 +116,7 @@ export class ContainerService {
     if (!request.Image) throw new InvalidArgumentError('config cannot be empty in order to create a container');
     const image = await this.deps.images.resolveForContainer(request.Image);
     const normalized = normalizeCreate(request, image.defaults, this.deps.limits);
+    validateHealthcheck(normalized.config.Healthcheck);
     const id = randomBytes(32).toString('hex');
     const name = this.reserveName(requestedName, id);
     const record: ContainerRecord = {
