@@ -1,6 +1,7 @@
 // Route table of the Engine API (pure): method + path pattern → handler. `{name}` matches one
 // path segment; `{name*}` matches greedily (image names contain slashes).
 
+import { InvalidArgumentError } from '../../errdefs/index.js';
 import type { RequestContext } from './http.js';
 
 export type Handler = (ctx: RequestContext) => Promise<void>;

@@ -38,13 +38,16 @@ async function next(iterator: AsyncIterator<LogEntry>): Promise<string | undefin
 describe('parseLogOptions', () => {
   const good: Array<[Record<string, string>, { maxSize: number; maxFiles: number }]> = [
     [{}, { maxSize: 0, maxFiles: 1 }],
-    [{ 'max-size': '10m' }, { maxSize: 10 * MiB, maxFiles: 1 }],
-    [{ 'max-size': '10M', 'max-file': '3' }, { maxSize: 10 * MiB, maxFiles: 3 }],
-    [{ 'max-size': '512k' }, { maxSize: 512 * 1024, maxFiles: 1 }],
-    [{ 'max-size': '1g' }, { maxSize: 1024 * MiB, maxFiles: 1 }],
-    [{ 'max-size': '1.5m' }, { maxSize: 1.5 * MiB, maxFiles: 1 }],
+    // Decimal units, as dockerd parses log options.
+    [{ 'max-size': '10m' }, { maxSize: 10_000_000, maxFiles: 1 }],
+    [{ 'max-size': '10M', 'max-file': '3' }, { maxSize: 10_000_000, maxFiles: 3 }],
+    [{ 'max-size': '512k' }, { maxSize: 512_000, maxFiles: 1 }],
+    [{ 'max-size': '1g' }, { maxSize: 1_000_000_000, maxFiles: 1 }],
+    [{ 'max-size': '1.5m' }, { maxSize: 1_500_000, maxFiles: 1 }],
     [{ 'max-size': '100' }, { maxSize: 100, maxFiles: 1 }],
-    [{ 'max-size': '20mb' }, { maxSize: 20 * MiB, maxFiles: 1 }],
+    [{ 'max-size': '20mb' }, { maxSize: 20_000_000, maxFiles: 1 }],
+    // Without max-size nothing rotates: max-file is accepted and has no effect.
+    [{ 'max-file': '3' }, { maxSize: 0, maxFiles: 1 }],
     [{ 'max-size': '-1' }, { maxSize: 0, maxFiles: 1 }],
     [{ 'max-file': '1' }, { maxSize: 0, maxFiles: 1 }],
   ];
@@ -58,7 +61,6 @@ describe('parseLogOptions', () => {
     [{ 'max-size': '' }, 'invalid value for log opt max-size: '],
     [{ 'max-size': '1m', 'max-file': '0' }, 'invalid value for log opt max-file: 0'],
     [{ 'max-size': '1m', 'max-file': 'three' }, 'invalid value for log opt max-file: three'],
-    [{ 'max-file': '3' }, 'max-file cannot be set without max-size'],
   ];
   for (const [config, message] of bad) {
     test(`refuses ${JSON.stringify(config)}`, () => expect(() => parseLogOptions(config)).toThrow(message));

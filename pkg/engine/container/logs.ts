@@ -31,15 +31,16 @@ export function parseLogOptions(config: Record<string, string>): { maxSize: numb
   if (size !== undefined && size !== '-1') {
     const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(size.trim());
     if (!match) throw new InvalidArgumentError(`invalid value for log opt max-size: ${size}`);
-    const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+    // Decimal units, as dockerd reads log options (10m = 10,000,000 bytes).
+    const unit = { '': 1, k: 1000, m: 1000 ** 2, g: 1000 ** 3 }[match[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
     maxSize = Math.floor(Number(match[1]) * unit);
   }
   let maxFiles = 1;
   const files = config['max-file'];
   if (files !== undefined) {
     if (!/^\d+$/.test(files) || Number(files) < 1) throw new InvalidArgumentError(`invalid value for log opt max-file: ${files}`);
-    if (maxSize === 0 && Number(files) > 1) throw new InvalidArgumentError('max-file cannot be set without max-size');
-    maxFiles = Number(files);
+    // Without max-size nothing rotates, so max-file has no effect (dockerd accepts it too).
+    maxFiles = maxSize === 0 ? 1 : Number(files);
   }
   return { maxSize, maxFiles };
 }

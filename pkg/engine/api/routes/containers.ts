@@ -172,7 +172,7 @@ export function containerRoutes(engine: Engine): Route[] {
     const stdout = ctx.bool('stdout');
     const stderr = ctx.bool('stderr');
     const tty = record.config.Tty;
-    const detachKeys = ctx.string('detachKeys') !== undefined ? parseDetachKeys(ctx.string('detachKeys')!) : DEFAULT_DETACH_KEYS;
+    const detachKeys = ctx.string('detachKeys') ? parseDetachKeys(ctx.string('detachKeys')!) : DEFAULT_DETACH_KEYS;
     if (record.state.Status === 'removing') throw new ConflictError(`container ${record.id} is being removed`);
     const connection = stream
       ? containers.attach(handle.id, { stdin: wantStdin && record.config.OpenStdin, stdout, stderr, raw: tty }).connection
