@@ -21,7 +21,11 @@ interface CompiledRoute extends Route {
 
 function decodeParams(route: CompiledRoute, match: RegExpExecArray): Record<string, string> {
   const params: Record<string, string> = {};
-  route.keys.forEach((key, i) => (params[key] = decodeURIComponent(match[i + 1])));
+  try {
+    route.keys.forEach((key, i) => (params[key] = decodeURIComponent(match[i + 1])));
+  } catch {
+    throw new InvalidArgumentError(`malformed %-escape in the request path: ${match[0]}`);
+  }
   return params;
 }
 

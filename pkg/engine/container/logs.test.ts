@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parseLogOptions, parseUnixTimestamp, readLogs, timestampNs, type LogEntry, type LogReadOptions } from './logs.js';
 
-const MiB = 1024 * 1024;
 const BASE_SECONDS = Date.parse('2026-11-24T05:00:00Z') / 1000;
 
 /** The json-file line berth-monitor writes for `text` at BASE + seconds. */
