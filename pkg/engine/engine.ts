@@ -14,6 +14,7 @@ import {
   ContainerStore,
   ExecService,
   type ContainerHandle,
+  type LogConfig,
   type ImageAccess,
   type NetworkHooks,
   type ViewContext,
@@ -21,7 +22,7 @@ import {
 } from './container/index.js';
 import { EventBus } from './events/index.js';
 import { ImageStore, parseLookup } from './image/index.js';
-import { BridgeNetworkHooks, NetworkManager } from './network/index.js';
+import { BridgeNetworkHooks, NetworkManager, type AddressPool } from './network/index.js';
 import { Runtime, capabilitiesFromMask, hasSwapAccounting, readCgroupLayout, runcVersion, type CgroupLayout } from './runtime/index.js';
 import { LayerStore } from './snapshot/index.js';
 import { LocalVolumeHooks, VolumeStore } from './volume/index.js';
@@ -36,6 +37,12 @@ export interface EngineConfig {
   initBinary: string;
   log: Logger;
   hostResolvConf?: string;
+  /** Pools new networks' subnets come from (daemon.json default-address-pools); Docker's by default. */
+  addressPools?: AddressPool[];
+  /** The daemon's log-driver/log-opts for containers that set none; read at each create (reloadable). */
+  logDefaults?: () => LogConfig;
+  /** The daemon's debug setting for /info, read live (a SIGHUP reload can change it). */
+  debug?: () => boolean;
 }
 
 /** Current hard rlimits of this process (a container cannot exceed them without CAP_SYS_RESOURCE). */
@@ -100,6 +107,7 @@ export class Engine {
       log: log.child({ component: 'network' }),
       events: this.events,
       resolvConf: config.hostResolvConf ?? '/etc/resolv.conf',
+      pools: config.addressPools,
     });
     this.networkHooks = new BridgeNetworkHooks(this.networks);
     const network: NetworkHooks = this.networkHooks;
@@ -137,7 +145,7 @@ export class Engine {
       network,
       volumes,
       log: log.child({ component: 'containers' }),
-      limits: { ncpu: os.cpus().length, hardLimits: limits, cgroupVersion: cgroups.version, capabilities },
+      limits: { ncpu: os.cpus().length, hardLimits: limits, cgroupVersion: cgroups.version, capabilities, logDefaults: config.logDefaults },
       swapAccounting,
       initBinary: config.initBinary,
       hostResolvConf: config.hostResolvConf ?? '/etc/resolv.conf',
@@ -312,12 +320,12 @@ export class Engine {
       IPv4Forwarding: (await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8').catch(() => '0')).trim() === '1',
       BridgeNfIptables: false,
       BridgeNfIp6tables: false,
-      Debug: this.config.log.level === 'debug',
+      Debug: this.config.debug?.() ?? this.config.log.level === 'debug',
       NFd: 0,
       OomKillDisable: this.cgroups.version === 1,
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
-      LoggingDriver: 'json-file',
+      LoggingDriver: this.config.logDefaults?.().Type ?? 'json-file',
       CgroupDriver: 'cgroupfs',
       CgroupVersion: String(this.cgroups.version),
       NEventsListener: this.events.subscriberCount,

@@ -4,7 +4,7 @@
 import { InvalidArgumentError } from '../../errdefs/index.js';
 import { ALL_CAPABILITIES } from '../runtime/spec.js';
 import { signalNumber } from './signals.js';
-import type { ContainerConfig, CreateRequest, HealthConfig, HostConfig, RestartPolicy, Ulimit } from './types.js';
+import type { ContainerConfig, CreateRequest, HealthConfig, HostConfig, LogConfig, RestartPolicy, Ulimit } from './types.js';
 
 /** The parts of an OCI image config a container inherits. */
 export interface ImageDefaults {
@@ -30,6 +30,8 @@ export interface HostLimits {
   cgroupVersion: 1 | 2;
   /** Capabilities berthd itself holds (its bounding set); others cannot be granted. */
   capabilities?: readonly string[];
+  /** The daemon's log-driver/log-opts (daemon.json), read at each create so a reload applies. */
+  logDefaults?: () => LogConfig;
 }
 
 export interface NormalizedCreate {
@@ -231,9 +233,13 @@ export function normalizeCreate(request: CreateRequest, image: ImageDefaults, li
   checkResources(requestHost, limits, warnings);
   const base = defaultHostConfig(limits);
   const hostConfig: HostConfig = { ...base, ...definedEntries(requestHost) } as HostConfig;
+  // dockerd's mergeAndVerifyLogConfig: no type means the daemon's; the daemon's options fill in
+  // keys the container leaves out when it uses the daemon's driver.
+  const daemonLog = limits.logDefaults?.() ?? { Type: 'json-file', Config: {} };
+  const logType = requestHost.LogConfig?.Type || daemonLog.Type;
   hostConfig.LogConfig = {
-    Type: requestHost.LogConfig?.Type || 'json-file',
-    Config: requestHost.LogConfig?.Config ?? {},
+    Type: logType,
+    Config: logType === daemonLog.Type ? { ...daemonLog.Config, ...(requestHost.LogConfig?.Config ?? {}) } : (requestHost.LogConfig?.Config ?? {}),
   };
   if (!['json-file', 'none', 'local'].includes(hostConfig.LogConfig.Type)) {
     throw new InvalidArgumentError(`logging driver "${hostConfig.LogConfig.Type}" is not supported by berth (json-file, local, none)`);
