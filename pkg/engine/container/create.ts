@@ -110,7 +110,7 @@ function mergeHealthcheck(user: HealthConfig | undefined, image: HealthConfig | 
   return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as HealthConfig;
 }
 
-function checkRestartPolicy(policy: RestartPolicy, autoRemove: boolean): RestartPolicy {
+export function checkRestartPolicy(policy: RestartPolicy, autoRemove: boolean): RestartPolicy {
   if (!RESTART_POLICIES.has(policy.Name)) throw new InvalidArgumentError(`invalid restart policy '${policy.Name}'`);
   if (policy.MaximumRetryCount < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
   if (policy.MaximumRetryCount > 0 && policy.Name !== 'on-failure') {
@@ -155,7 +155,8 @@ function checkSysctls(sysctls: Record<string, string> | undefined, networkMode: 
   }
 }
 
-function checkResources(host: Partial<HostConfig>, limits: HostLimits, warnings: string[]): void {
+/** Docker's resource checks; `update` (docker update) allows a swap limit without a memory limit in the request. */
+export function checkResources(host: Partial<HostConfig>, limits: HostLimits, warnings: string[], options: { update?: boolean } = {}): void {
   const memory = host.Memory ?? 0;
   if (memory < 0) throw new InvalidArgumentError('invalid memory limit: must be a positive number');
   if (memory > 0 && memory < MIN_MEMORY) throw new InvalidArgumentError('Minimum memory limit allowed is 6MB');
@@ -163,7 +164,7 @@ function checkResources(host: Partial<HostConfig>, limits: HostLimits, warnings:
   if (swap > 0 && memory > 0 && swap < memory) {
     throw new InvalidArgumentError('Minimum memoryswap limit should be larger than memory limit, see usage');
   }
-  if (swap > 0 && memory === 0) throw new InvalidArgumentError('You should always set the Memory limit when using Memoryswap limit, see usage');
+  if (swap > 0 && memory === 0 && !options.update) throw new InvalidArgumentError('You should always set the Memory limit when using Memoryswap limit, see usage');
   const reservation = host.MemoryReservation ?? 0;
   if (reservation < 0) throw new InvalidArgumentError('invalid memory reservation: must be a positive number');
   if (reservation > 0 && reservation < MIN_MEMORY) throw new InvalidArgumentError('Minimum memory reservation allowed is 6MB');

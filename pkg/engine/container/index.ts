@@ -13,3 +13,5 @@ export { containerLogPath } from './lifecycle.js';
 export { inspectView, summaryView, statusText, humanDuration, checkContainerFilters, matchesContainerFilters, type ViewContext, type Filters } from './views.js';
 export { top, statsOnce } from './observe.js';
 export { signalNumber } from './signals.js';
+export { checkUpdateBody, planUpdate, type UpdateRequest, type UpdatePlan } from './update.js';
+export { commitConfig, commitCreatedBy, mergeCommitConfig, withCommitPause } from './commit.js';

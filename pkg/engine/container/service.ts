@@ -15,6 +15,7 @@ import * as lifecycle from './lifecycle.js';
 import { randomName } from './names.js';
 import { initialState, nowTimestamp, type ContainerRecord } from './record.js';
 import type { CreateRequest } from './types.js';
+import { update, type UpdateRequest } from './update.js';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -213,6 +214,12 @@ export class ContainerService {
       throw new ConflictError(`removal of container ${reference} is already in progress`);
     }
     await handle.lock(() => lifecycle.remove(this, handle, options));
+  }
+
+  /** `docker update`: new limits on the live cgroup and in the record; restart policy. */
+  update(reference: string, request: UpdateRequest): Promise<{ Warnings: string[] }> {
+    const handle = this.find(reference);
+    return handle.lock(() => update(this, handle, request));
   }
 
   /** Called by lifecycle.remove once everything of the container is gone. */
