@@ -14,7 +14,7 @@ import * as ip from './ip.js';
 import { DEFAULT_ADDRESS_POOLS, checkSubnetConfig, pickSubnet, type AddressPool } from './ipam.js';
 import { formatCidr, parseCidr, type Cidr } from './ipnet.js';
 import { PREDEFINED, networkView, type NetworkRecord } from './model.js';
-import { applyRuleset, type NftState } from './nft.js';
+import { applyRuleset, renderRuleset, type NftState } from './nft.js';
 import type { PortBinding } from './ports.js';
 import { PortAllocator } from './ports.js';
 
@@ -157,8 +157,13 @@ export class NetworkManager {
         p.bindings.map((b) => ({ protocol: b.protocol, hostIp: b.hostIp, hostPort: b.hostPort, containerIp: p.containerIp, containerPort: b.containerPort })),
       ),
     };
-    await applyRuleset(this.table, state);
+    // Most starts and stops change no rule (no published ports): skip the nft process then.
+    if (renderRuleset(this.table, state) === this.appliedRules) return;
+    this.appliedRules = await applyRuleset(this.table, state);
   }
+
+  /** The script last applied (the table is replaced whole, so this is its content). */
+  private appliedRules = '';
 
   private async usedSubnets(): Promise<Cidr[]> {
     const used = [...this.networks.values()].flatMap((n) => n.ipam.Config.map((c) => parseCidr(c.Subnet)));

@@ -96,9 +96,11 @@ function nft(args: string[], input?: string): Promise<string> {
   });
 }
 
-/** Replaces the table with the rendered state in one transaction. */
-export async function applyRuleset(table: string, state: NftState): Promise<void> {
-  await nft(['-f', '-'], renderRuleset(table, state));
+/** Replaces the table with the rendered state in one transaction; returns the script applied. */
+export async function applyRuleset(table: string, state: NftState): Promise<string> {
+  const script = renderRuleset(table, state);
+  await nft(['-f', '-'], script);
+  return script;
 }
 
 export async function deleteTable(table: string): Promise<void> {
