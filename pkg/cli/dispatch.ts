@@ -64,7 +64,9 @@ export async function dispatch(global: GlobalOptions, words: readonly string[], 
   }
   if (resolution.kind === 'group') {
     const text = groupHelp(resolution.group, groupCommands(resolution.group.name));
-    write(io.stdout, text);
+    // Asked for (`berth network --help`) the usage goes to stdout; a bare `berth network` prints it to stderr.
+    const asked = global.help || resolution.rest.some((word) => word === '--help' || word === '-h');
+    write(asked ? io.stdout : io.stderr, text);
     return 0;
   }
 

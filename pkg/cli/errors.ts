@@ -17,8 +17,11 @@ export class UsageError extends Error {
   constructor(
     message: string,
     readonly status: number,
-    /** `Run` (flag errors) or `See` (argument-count errors), as docker words each. */
-    readonly verb: 'Run' | 'See' = 'Run',
+    /**
+     * `Run` (flag errors) or `See` (argument-count errors), as docker words each; `SRun` is the
+     * typo docker 28 prints after "requires at most N arguments", kept so output matches byte for byte.
+     */
+    readonly verb: 'Run' | 'See' | 'SRun' = 'Run',
     /** docker prefixes argument-count errors with "docker: ". */
     readonly prefixed = false,
   ) {

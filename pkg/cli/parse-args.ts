@@ -154,9 +154,9 @@ export function checkArgumentCount(spec: CommandSpec, args: readonly string[], c
   if (min !== undefined && max !== undefined) {
     if (count >= min && count <= max) return;
     if (min === max) throw new UsageError(`'${commandPath}' requires ${min} ${plural(min)}`, 1, 'Run', true);
-    if (min === 0) throw new UsageError(`'${commandPath}' requires at most ${max} ${plural(max)}`, 1, 'Run', true);
+    if (min === 0) throw new UsageError(`'${commandPath}' requires at most ${max} ${plural(max)}`, 1, 'SRun', true);
     throw new UsageError(`'${commandPath}' requires at least ${min} and at most ${max} ${plural(max)}`, 1, 'Run', true);
   }
   if (min !== undefined && count < min) throw new UsageError(`'${commandPath}' requires at least ${min} ${plural(min)}`, 1, 'See', true);
-  if (max !== undefined && count > max) throw new UsageError(`'${commandPath}' requires at most ${max} ${plural(max)}`, 1, 'Run', true);
+  if (max !== undefined && count > max) throw new UsageError(`'${commandPath}' requires at most ${max} ${plural(max)}`, 1, 'SRun', true);
 }

@@ -2,15 +2,20 @@
 import type { CommandSpec, GroupSpec } from './spec.js';
 import { CONTAINER_COMMANDS } from './specs/container-specs.js';
 import { IMAGE_COMMANDS } from './specs/image-specs.js';
+import { NETWORK_COMMANDS, VOLUME_COMMANDS } from './specs/network-specs.js';
 import { SYSTEM_COMMANDS } from './specs/system-specs.js';
 
 export const GROUPS: readonly GroupSpec[] = [
   { name: 'container', description: 'Manage containers', group: 'management' },
   { name: 'image', description: 'Manage images', group: 'management' },
+  { name: 'network', description: 'Manage networks', group: 'management' },
   { name: 'system', description: 'Manage Berth', group: 'management' },
+  { name: 'volume', description: 'Manage volumes', group: 'management' },
 ];
 
-export const COMMANDS: readonly CommandSpec[] = [...CONTAINER_COMMANDS, ...IMAGE_COMMANDS, ...SYSTEM_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [...CONTAINER_COMMANDS, ...IMAGE_COMMANDS, ...NETWORK_COMMANDS, ...SYSTEM_COMMANDS, ...VOLUME_COMMANDS];
+
+const summary = (spec: CommandSpec): string => spec.summary ?? spec.description.split('\n')[0]!;
 
 /** Top-level names listed under "Common Commands" (in this order), as docker lists them. */
 export const COMMON_COMMANDS: readonly string[] = ['run', 'exec', 'ps', 'pull', 'images', 'version', 'info'];
@@ -50,7 +55,7 @@ export function topLevelCommands(): { name: string; description: string }[] {
   const entries: { name: string; description: string }[] = [];
   for (const spec of COMMANDS) {
     for (const path of allPaths(spec)) {
-      if (path.length === 1) entries.push({ name: path[0]!, description: spec.description.split('\n')[0]! });
+      if (path.length === 1) entries.push({ name: path[0]!, description: summary(spec) });
     }
   }
   return entries.sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -59,6 +64,6 @@ export function topLevelCommands(): { name: string; description: string }[] {
 /** The subcommands of a management group, sorted. */
 export function groupCommands(group: string): { name: string; description: string }[] {
   return COMMANDS.filter((spec) => spec.path[0] === group && spec.path.length === 2)
-    .map((spec) => ({ name: spec.path[1]!, description: spec.description.split('\n')[0]! }))
+    .map((spec) => ({ name: spec.path[1]!, description: summary(spec) }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }

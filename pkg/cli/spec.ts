@@ -34,6 +34,8 @@ export interface CommandSpec {
   /** Text after the command path in the usage line (`[OPTIONS] IMAGE [COMMAND] [ARG...]`). */
   usage: string;
   description: string;
+  /** The one-line description in command lists, when the help text says more (docker's Short vs Long). */
+  summary?: string;
   args?: { min?: number; max?: number };
   /** False stops flag parsing at the first argument (run, exec, create). */
   interspersed?: boolean;

@@ -52,7 +52,7 @@ export interface NetworkCreateRequest {
   Attachable?: boolean;
   Ingress?: boolean;
   ConfigOnly?: boolean;
-  ConfigFrom?: { Network: string };
+  ConfigFrom?: { Network: string } | null;
   IPAM?: Ipam;
   EnableIPv4?: boolean;
   EnableIPv6?: boolean;

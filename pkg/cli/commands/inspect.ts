@@ -5,17 +5,59 @@ import { isNotFound } from '../../errdefs/index.js';
 import { StatusError } from '../errors.js';
 import { errorText } from '../error-text.js';
 import { compactJson, indentJson } from '../format/json-indent.js';
+import { networkView } from '../format/network-context.js';
+import { volumeView } from '../format/volume-context.js';
 import { GO_FIELD_ALIASES } from '../template/go-fields.js';
+import { goMaps } from '../template/gofmt.js';
 import { Template, TemplateError } from '../template/template.js';
 import type { CommandContext, CommandRunner, Flags } from '../spec.js';
 import { write } from './shared.js';
 
-type RawLookup = (reference: string) => Promise<string>;
+/** The daemon's JSON for a reference, with the inspect style of its type when it is not the default. */
+type RawLookup = (reference: string) => Promise<string | { raw: string; style: InspectStyle }>;
+
+/** How docker's inspect treats an object type. */
+export interface InspectStyle {
+  /** The typed Go value templates run on first (docker's typed element). */
+  view?: (parsed: unknown) => unknown;
+  /** After a template error on the view, retry on the raw JSON with missingkey=error (docker's raw fallback). */
+  rawFallback?: boolean;
+  /** Print the view's JSON, not the daemon's bytes (docker has no raw bytes for volumes). */
+  printView?: boolean;
+}
+
+/** Go's json.Marshal escaping of HTML-significant characters (they only occur inside strings). */
+function marshalGo(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export const NETWORK_INSPECT: InspectStyle = { view: networkView, rawFallback: true };
+export const VOLUME_INSPECT: InspectStyle = { view: volumeView, printView: true };
+
+function executeOn(template: Template, raw: string, style: InspectStyle): string {
+  const parsed = JSON.parse(raw) as unknown;
+  if (!style.view) {
+    // Go executes on the typed struct first; for JSON data both paths behave like the raw
+    // fallback (missingkey=error) except that a missing key prints "<no value>" there.
+    return template.execute(parsed, { fieldAliases: GO_FIELD_ALIASES });
+  }
+  try {
+    return template.execute(style.view(parsed));
+  } catch (err) {
+    if (!(err instanceof TemplateError) || !style.rawFallback) throw err;
+    return template.execute(goMaps(parsed), { missingKey: 'error' });
+  }
+}
 
 const OBJECT_TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
 
 /** docker's inspect.Inspect: collects each object (or its error), then prints and fails with all errors. */
-async function inspectObjects(context: CommandContext, references: readonly string[], format: string, lookup: RawLookup): Promise<void> {
+export async function inspectObjects(context: CommandContext, references: readonly string[], format: string, lookup: RawLookup, style: InspectStyle = {}): Promise<void> {
   let template: Template | undefined;
   if (format !== '' && format !== 'json') {
     try {
@@ -30,20 +72,21 @@ async function inspectObjects(context: CommandContext, references: readonly stri
   const errors: string[] = [];
   for (const reference of references) {
     let raw: string;
+    let objectStyle = style;
     try {
-      raw = await lookup(reference);
+      const found = await lookup(reference);
+      if (typeof found === 'string') raw = found;
+      else ({ raw, style: objectStyle } = found);
     } catch (err) {
       errors.push(errorText(err));
       continue;
     }
     if (!template) {
-      raws.push(raw);
+      raws.push(objectStyle.printView && objectStyle.view ? marshalGo(objectStyle.view(JSON.parse(raw) as unknown)) : raw);
       continue;
     }
     try {
-      // Go executes on the typed struct first; for JSON data both paths behave like the raw
-      // fallback (missingkey=error) except that a missing key prints "<no value>" there.
-      rendered.push(template.execute(JSON.parse(raw) as unknown, { fieldAliases: GO_FIELD_ALIASES }));
+      rendered.push(executeOn(template, raw, objectStyle));
     } catch (err) {
       if (err instanceof TemplateError) errors.push(`template parsing error: ${err.message}`);
       else errors.push(errorText(err));
@@ -74,8 +117,9 @@ function autodetect(client: EngineClient, flags: Flags, context: CommandContext)
   const inspectors: { type: string; sizeSupported: boolean; lookup: RawLookup }[] = [
     { type: 'container', sizeSupported: true, lookup: (ref) => client.containers.inspectRaw(ref, { size }) },
     { type: 'image', sizeSupported: false, lookup: (ref) => client.images.inspectRaw(ref) },
-    { type: 'network', sizeSupported: false, lookup: (ref) => client.networks.inspectRaw(ref) },
-    { type: 'volume', sizeSupported: false, lookup: (ref) => client.volumes.inspectRaw(ref) },
+    // `berth inspect` has the daemon's bytes for both (`volume inspect` prints the typed value).
+    { type: 'network', sizeSupported: false, lookup: async (ref) => ({ raw: await client.networks.inspectRaw(ref), style: NETWORK_INSPECT }) },
+    { type: 'volume', sizeSupported: false, lookup: async (ref) => ({ raw: await client.volumes.inspectRaw(ref), style: { view: volumeView, rawFallback: true } }) },
   ];
   return async (reference) => {
     for (const inspector of inspectors) {

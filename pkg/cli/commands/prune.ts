@@ -1,6 +1,6 @@
-// `container prune`, `image prune` and `system prune`: confirmation prompt, the daemon's prune
-// endpoints in docker's order, and docker's report texts.
-import type { Filters } from '../../client/index.js';
+// `container prune`, `image prune`, `network prune`, `volume prune` and `system prune`: confirmation
+// prompt, the daemon's prune endpoints in docker's order, and docker's report texts.
+import { compareApiVersions, type Filters } from '../../client/index.js';
 import { StatusError } from '../errors.js';
 import { humanSize } from '../format/units.js';
 import type { CommandContext, CommandRunner } from '../spec.js';
@@ -111,6 +111,35 @@ export const pruneImages: CommandRunner = (context, _args, flags) =>
       : 'WARNING! This will remove all dangling images.\nAre you sure you want to continue?';
     if (!flags.bool('force') && !(await confirm(context, warning))) throw new Cancelled();
     await report(context, [await pruneImagesStep(context, filters, all)]);
+  });
+
+export const pruneNetworks: CommandRunner = (context, _args, flags) =>
+  guarded(async () => {
+    const filters = filterFlag(flags, { long: 'filter' });
+    const warning = 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue?';
+    if (!flags.bool('force') && !(await confirm(context, warning))) throw new Cancelled();
+    const { output } = await pruneNetworksStep(context, filters);
+    // Unlike the other prunes, docker prints no total for networks (they take no space).
+    if (output !== '') await write(context.stdout, `${output}\n`);
+  });
+
+export const pruneVolumes: CommandRunner = (context, _args, flags) =>
+  guarded(async () => {
+    const filters: Record<string, readonly string[]> = { ...filterFlag(flags, { long: 'filter' }) };
+    let warning = 'WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue?';
+    const allWarning = 'WARNING! This will remove all local volumes not used by at least one container.\nAre you sure you want to continue?';
+    // Before API 1.42 the daemon pruned named volumes too; since then only with all=true.
+    if (compareApiVersions(await context.client().apiVersion(), '1.42') >= 0) {
+      if (flags.bool('all')) {
+        if (filters.all) throw new StatusError(1, 'conflicting options: cannot specify both --all and --filter all=1');
+        filters.all = ['true'];
+        warning = allWarning;
+      }
+    } else {
+      warning = allWarning;
+    }
+    if (!flags.bool('force') && !(await confirm(context, warning))) throw new Cancelled();
+    await report(context, [await pruneVolumesStep(context, filters)]);
   });
 
 /** The confirmation text of `system prune`. */

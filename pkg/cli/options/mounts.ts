@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import type { MountSpec } from '../../client/index.js';
 import { ramInBytes, SizeParseError } from '../format/units.js';
 import { readCsvRecord } from './go-csv.js';
-import { parseBool, ValueError } from './values.js';
+import { parseBool, sortedMap, ValueError } from './values.js';
 
 type BindOptions = NonNullable<MountSpec['BindOptions']>;
 type VolumeOptions = NonNullable<MountSpec['VolumeOptions']>;
@@ -40,12 +40,6 @@ function boolValue(key: string, value: string): boolean {
   }
 }
 
-function sorted(record: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key]!;
-  return out;
-}
-
 /** Builds the wire object with docker's field order and omitempty rules. */
 function toMountSpec(draft: Draft): MountSpec {
   const mount: Record<string, unknown> = { Type: draft.type };
@@ -64,11 +58,11 @@ function toMountSpec(draft: Draft): MountSpec {
   if (draft.volume) {
     const volume: VolumeOptions = {};
     if (draft.volume.NoCopy) volume.NoCopy = true;
-    if (Object.keys(draft.volume.labels).length > 0) volume.Labels = sorted(draft.volume.labels);
+    if (Object.keys(draft.volume.labels).length > 0) volume.Labels = sortedMap(draft.volume.labels);
     if (draft.volume.Subpath) volume.Subpath = draft.volume.Subpath;
     const driver: { Name?: string; Options?: Record<string, string> } = {};
     if (draft.volume.driver.name) driver.Name = draft.volume.driver.name;
-    if (draft.volume.driver.options && Object.keys(draft.volume.driver.options).length > 0) driver.Options = sorted(draft.volume.driver.options);
+    if (draft.volume.driver.options && Object.keys(draft.volume.driver.options).length > 0) driver.Options = sortedMap(draft.volume.driver.options);
     volume.DriverConfig = driver;
     mount.VolumeOptions = volume;
   }

@@ -5,7 +5,7 @@
 import type { EndpointSettings } from '../../client/index.js';
 import { readCsvRecord } from './go-csv.js';
 import { formatIp, isMacAddress, parseIp } from './go-net.js';
-import { ValueError } from './values.js';
+import { sortedMap, ValueError } from './values.js';
 
 /** A conflict docker reports as `docker: <message>` (exit 125). */
 export class NetworkOptionError extends Error {}
@@ -194,9 +194,7 @@ export function planNetworks(attachments: readonly NetworkAttachment[], legacy: 
     endpoints[attachment.target] = endpoint ?? endpointSettings();
   });
   if (userDefined && builtIn) throw new NetworkOptionError('conflicting options: cannot attach both user-defined and non-user-defined network-modes');
-  const sorted: Record<string, EndpointSettings> = {};
-  for (const key of Object.keys(endpoints).sort()) sorted[key] = endpoints[key]!;
-  return { networkMode: attachments[0]!.target, endpoints: sorted };
+  return { networkMode: attachments[0]!.target, endpoints: sortedMap(endpoints) };
 }
 
 /** opts.ValidateIPAddress: the address in Go's canonical form. */

@@ -2,6 +2,7 @@
 // convertToStandardNotation plus go-connections' nat.ParsePortSpecs, with their error texts.
 import type { PortBinding, PortMap, PortSet } from '../../client/index.js';
 import { parseIp, splitBracketedHost } from './go-net.js';
+import { sortedMap } from './values.js';
 
 /** A publish or expose value that docker rejects; the message is docker's. */
 export class PortSpecError extends Error {}
@@ -106,13 +107,6 @@ export function parsePortSpec(spec: string): PortMapping[] {
   return mappings;
 }
 
-/** Sorts a record's keys the way Go's JSON encoder writes map keys. */
-export function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key]!;
-  return out;
-}
-
 /** `-p` and `--expose` values → the create request's ExposedPorts and PortBindings. */
 export function parsePorts(publish: readonly string[], expose: readonly string[]): { exposedPorts: PortSet; portBindings: PortMap } {
   const exposed: PortSet = {};
@@ -135,5 +129,5 @@ export function parsePorts(publish: readonly string[], expose: readonly string[]
     }
     for (let number = start; number <= end; number++) exposed[`${number}/${protocol}`] = {};
   }
-  return { exposedPorts: sortedKeys(exposed), portBindings: sortedKeys(bindings) };
+  return { exposedPorts: sortedMap(exposed), portBindings: sortedMap(bindings) };
 }

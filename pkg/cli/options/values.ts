@@ -144,6 +144,13 @@ export function parseRestartPolicy(value: string): { Name: string; MaximumRetryC
   return { Name: name, MaximumRetryCount: maximum };
 }
 
+/** A map as Go's JSON encoder writes it: keys in sorted order (integer-like keys aside, which JS orders first). */
+export function sortedMap<T>(record: Readonly<Record<string, T>>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key]!;
+  return out;
+}
+
 /** `key=value` strings to a map; a missing `=` maps the key to "" (ConvertKVStringsToMap). */
 export function keyValueMap(values: readonly string[]): Record<string, string> {
   const map: Record<string, string> = {};

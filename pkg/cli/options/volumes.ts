@@ -1,6 +1,7 @@
 // -v/--volume and --tmpfs to the create request (pure apart from the injected cwd): docker's
 // compose-loader ParseVolume decides what is a bind, a named volume or an anonymous volume.
 import { posix } from 'node:path';
+import { sortedMap } from './values.js';
 
 export class VolumeSpecError extends Error {}
 
@@ -82,9 +83,7 @@ export function splitVolumes(specs: readonly string[], cwd: string): { binds: st
     }
     binds.push(bind);
   }
-  const sorted: Record<string, Record<string, never>> = {};
-  for (const key of Object.keys(volumes).sort()) sorted[key] = {};
-  return { binds, volumes: sorted };
+  return { binds, volumes: sortedMap(volumes) };
 }
 
 /** --tmpfs `/path[:options]` → HostConfig.Tmpfs. */
@@ -95,7 +94,5 @@ export function parseTmpfs(specs: readonly string[]): Record<string, string> {
     if (separator === -1) tmpfs[spec] = '';
     else tmpfs[spec.slice(0, separator)] = spec.slice(separator + 1);
   }
-  const sorted: Record<string, string> = {};
-  for (const key of Object.keys(tmpfs).sort()) sorted[key] = tmpfs[key]!;
-  return sorted;
+  return sortedMap(tmpfs);
 }

@@ -10,8 +10,12 @@ function isStringer(value: unknown): value is GoStringer {
   return typeof value === 'object' && value !== null && typeof (value as Partial<GoStringer>).goString === 'function';
 }
 
-/** Heuristic for JSON objects: Go structs have exported (capitalized) field names; maps usually don't. */
+/**
+ * Heuristic for JSON objects: Go structs have exported (capitalized) field names; maps usually don't.
+ * Objects without a prototype are maps by construction (see goMaps).
+ */
 export function looksLikeStruct(value: Record<string, unknown>): boolean {
+  if (Object.getPrototypeOf(value) === null) return false;
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => /^[A-Z]/.test(key));
 }
@@ -63,6 +67,19 @@ export function formatValue(value: unknown, nested = false): string {
     return `map[${keys.map((key) => `${key}:${formatValue(record[key], true)}`).join(' ')}]`;
   }
   return nested ? String(value) : String(value);
+}
+
+/**
+ * JSON data as Go's map[string]interface{} holds it: every object a map (printed `map[k:v]`),
+ * keys in sorted order so `{{json .}}` writes them as Go does.
+ */
+export function goMaps(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(goMaps);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const map = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(record).sort()) map[key] = goMaps(record[key]);
+  return map;
 }
 
 /** Go's %q: a double-quoted string with Go escapes. */
