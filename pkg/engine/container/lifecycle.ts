@@ -135,12 +135,23 @@ export async function start(svc: ContainerService, handle: ContainerHandle): Pro
   const hostConfig = record.hostConfig;
   let rootfs = '';
   try {
+    const phases: Record<string, number> = {};
+    let mark = process.hrtime.bigint();
+    const phase = (name: string): void => {
+      const now = process.hrtime.bigint();
+      phases[name] = Number(now - mark) / 1e6;
+      mark = now;
+    };
     rootfs = await deps.rootfs.mount(record.id);
+    phase('mount');
     const resolve = (p: string): Promise<string> => resolveInRoot(rootfs, p);
     if (record.config.WorkingDir) await mkdir(await resolve(record.config.WorkingDir), { recursive: true });
     const user = await resolveUserInRootfs(record.config.User, hostConfig.GroupAdd ?? [], resolve);
+    phase('user');
     const networkSetup = await deps.network.setup(record, svc.recordOf);
+    phase('network');
     const volumeSetup = await deps.volumes.setup(record, rootfs);
+    phase('volumes');
     record.mounts = volumeSetup.mountPoints;
     const userTargets = new Set(volumeSetup.mounts.map((m) => m.destination));
     const etcMounts = await writeEtcFiles(svc, handle, networkSetup, userTargets);
@@ -199,6 +210,7 @@ export async function start(svc: ContainerService, handle: ContainerHandle): Pro
     });
     const logType = hostConfig.LogConfig.Type;
     const logOptions = parseLogOptions(hostConfig.LogConfig.Config);
+    phase('spec');
     const { pid, control } = await deps.runtime.startContainer(
       record.id,
       spec,
@@ -228,8 +240,11 @@ export async function start(svc: ContainerService, handle: ContainerHandle): Pro
     record.hasBeenStarted = true;
     record.manuallyStopped = false;
     setStatus(svc, handle, 'running');
+    phase('runtime');
     await svc.persist(handle);
+    phase('persist');
     svc.emit(record, 'start');
+    deps.log.debug({ containerId: record.id, phasesMs: phases }, 'container start phases');
     if (record.config.Tty && hostConfig.ConsoleSize?.[0]) control.resize(hostConfig.ConsoleSize[0], hostConfig.ConsoleSize[1]);
     startHealth(svc, handle, true);
     watchExit(svc, handle, control);

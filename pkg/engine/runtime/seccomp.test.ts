@@ -16,10 +16,10 @@ const DEFAULT = defaultSeccompProfile(DEFAULT_CAPABILITIES);
 const WITH_ADMIN = defaultSeccompProfile([...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN']);
 
 describe('defaultSeccompProfile', () => {
-  test('denies by default with EPERM, for the x86 architectures', () => {
+  test('denies by default with EPERM, for x86-64 only (other ABIs are refused outright)', () => {
     expect(DEFAULT.defaultAction).toBe('SCMP_ACT_ERRNO');
     expect(DEFAULT.defaultErrnoRet).toBe(1);
-    expect(DEFAULT.architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
+    expect(DEFAULT.architectures).toEqual(['SCMP_ARCH_X86_64']);
   });
 
   const common = [
