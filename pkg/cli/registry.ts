@@ -3,17 +3,19 @@ import type { CommandSpec, GroupSpec } from './spec.js';
 import { CONTAINER_COMMANDS } from './specs/container-specs.js';
 import { IMAGE_COMMANDS } from './specs/image-specs.js';
 import { NETWORK_COMMANDS, VOLUME_COMMANDS } from './specs/network-specs.js';
+import { REGISTRY_COMMANDS } from './specs/registry-specs.js';
 import { SYSTEM_COMMANDS } from './specs/system-specs.js';
 
 export const GROUPS: readonly GroupSpec[] = [
   { name: 'container', description: 'Manage containers', group: 'management' },
   { name: 'image', description: 'Manage images', group: 'management' },
   { name: 'network', description: 'Manage networks', group: 'management' },
+  { name: 'registry', description: 'Run an image registry', group: 'management' },
   { name: 'system', description: 'Manage Berth', group: 'management' },
   { name: 'volume', description: 'Manage volumes', group: 'management' },
 ];
 
-export const COMMANDS: readonly CommandSpec[] = [...CONTAINER_COMMANDS, ...IMAGE_COMMANDS, ...NETWORK_COMMANDS, ...SYSTEM_COMMANDS, ...VOLUME_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [...CONTAINER_COMMANDS, ...IMAGE_COMMANDS, ...NETWORK_COMMANDS, ...REGISTRY_COMMANDS, ...SYSTEM_COMMANDS, ...VOLUME_COMMANDS];
 
 const summary = (spec: CommandSpec): string => spec.summary ?? spec.description.split('\n')[0]!;
 

@@ -65,6 +65,14 @@ export function resolveClientOptions(selection: EndpointSelection = {}, env: Nod
   return options;
 }
 
+/** The AuthConfig body of POST /auth. */
+export interface RegistryLoginRequest {
+  username?: string;
+  password?: string;
+  serveraddress?: string;
+  identitytoken?: string;
+}
+
 export interface EventsOptions extends Abortable {
   since?: string;
   until?: string;
@@ -165,6 +173,15 @@ export class EngineClient {
   }
 
   /** Build-cache prune; undefined if the daemon has no builder endpoint. */
+  /**
+   * POST /auth (docker login): the daemon checks the credentials against the registry. Resolves
+   * with its status text and, when the registry issued one, an identity token to store instead of
+   * the password.
+   */
+  login(auth: RegistryLoginRequest, options: Abortable = {}): Promise<{ Status: string; IdentityToken?: string }> {
+    return this.transport.json<{ Status: string; IdentityToken?: string }>({ method: 'POST', path: '/auth', body: auth, signal: options.signal });
+  }
+
   async pruneBuildCache(options: Abortable & { all?: boolean; filters?: Filters } = {}): Promise<SystemPruneReport['buildCache']> {
     try {
       return await this.transport.json<NonNullable<SystemPruneReport['buildCache']>>({

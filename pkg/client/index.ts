@@ -1,6 +1,6 @@
 // Public surface of pkg/client: the typed Engine API client and its stream utilities.
 export { EngineClient, parseEvent, resolveClientOptions } from './client.js';
-export type { EngineClientOptions, EndpointSelection, EventsOptions, SystemPruneOptions, SystemPruneReport } from './client.js';
+export type { EngineClientOptions, EndpointSelection, EventsOptions, RegistryLoginRequest, SystemPruneOptions, SystemPruneReport } from './client.js';
 export { ContainersApi, decodePathStat } from './containers.js';
 export type {
   Abortable,

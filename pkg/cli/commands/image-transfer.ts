@@ -9,6 +9,7 @@ import { renderJsonMessage } from '../format/json-messages.js';
 import { DEFAULT_TAG, normalizedName, parseReference } from '../format/reference.js';
 import type { CommandContext, CommandRunner } from '../spec.js';
 import { refuseTerminal } from './inspection.js';
+import { registryAuthFor } from './registry.js';
 import { write } from './shared.js';
 
 /** docker's jsonstream.Display to `target`: renders each message, fails on an error message. */
@@ -82,7 +83,8 @@ export const pullImage: CommandRunner = async (context, args, flags) => {
     if (!flags.bool('quiet')) await write(context.stdout, `Using default tag: ${DEFAULT_TAG}\n`);
   }
   const repository = normalizedName(reference.name);
-  const messages = context.client().images.pull(repository, { tag: flags.bool('all-tags') ? undefined : tag, platform: flags.string('platform') });
+  const registryAuth = await registryAuthFor(context, repository);
+  const messages = context.client().images.pull(repository, { tag: flags.bool('all-tags') ? undefined : tag, platform: flags.string('platform'), registryAuth });
   if (flags.bool('quiet')) {
     for await (const message of messages) throwIfJsonMessageError(message);
   } else {
