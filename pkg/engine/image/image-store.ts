@@ -224,6 +224,19 @@ export class ImageStore {
     });
   }
 
+  /** The config's exact bytes, verified (the image id is their digest): what a registry push uploads. */
+  async configBytes(refOrId: string): Promise<Buffer> {
+    return this.core.content.readBytes(this.core.resolve(refOrId).id);
+  }
+
+  /**
+   * For registry pulls: registers an image from its config's exact bytes, so its id is the config
+   * digest the registry served. Every layer must already be ingested (ingestLayer). Returns the id.
+   */
+  async registerConfig(configBytes: Buffer): Promise<string> {
+    return this.core.exclusive(async () => (await this.core.registerImage(configBytes)).id);
+  }
+
   /** The stored original tar of a layer (what save and registry push send), if known. */
   layerBlob(diffId: string): LayerBlob | undefined {
     return this.core.layerBlob(diffId);
