@@ -1,5 +1,6 @@
-// The CLI's entry (effects: process I/O): global flags and `-v` here, everything else in
-// dispatch.ts, imported only when needed so the smallest invocations load the fewest modules.
+// The CLI's entry (effects: process I/O): global flags and `-v` here, `compose` in compose/main.ts,
+// everything else in dispatch.ts, each imported only when needed so the smallest invocations load
+// the fewest modules.
 import { BERTH_GIT_COMMIT, BERTH_VERSION } from './build-info.js';
 import { UsageError } from './errors.js';
 import { parseGlobalFlags, type GlobalOptions } from './global-flags.js';
@@ -27,6 +28,11 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
   if (global.version) {
     options.stdout.write(`Berth version ${BERTH_VERSION}, build ${BERTH_GIT_COMMIT}\n`);
     return 0;
+  }
+  if (words[0] === 'compose') {
+    // Compose has its own flags between `compose` and the subcommand, and its own command table.
+    const { composeMain } = await import('./compose/main.js');
+    return composeMain(global, words.slice(1), options);
   }
   const { dispatch } = await import('./dispatch.js');
   return dispatch(global, words, options);

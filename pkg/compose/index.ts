@@ -1,5 +1,6 @@
 // Public surface of pkg/compose: loading and checking compose projects, canonical output, the
-// service graph, config hashes and (in later modules) the convergence planner.
+// service graph, config hashes, the convergence planner, and (engine/) the driver that runs plans on
+// an engine through pkg/client.
 
 export { ComposeError, configError, exitCodeOf, type ComposeErrorKind, type ErrorLocation } from './errors.js';
 export { loadProject, discoverComposeFiles, normalizeProjectName, DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_FILE_NAMES, type ProjectOptions } from './project.js';
@@ -58,3 +59,4 @@ export {
 } from './create.js';
 export * from './labels.js';
 export type * from './model.js';
+export * from './engine/index.js';

@@ -1,0 +1,125 @@
+// `compose up` and `compose create` on an engine (effects through pkg/client): observe the
+// project, plan with the pure planner, refuse before touching anything when the plan has errors or
+// an image cannot be had, execute, and for --wait hold until every service is running or healthy.
+
+import type { EngineClient } from '../../client/index.js';
+import { ComposeError } from '../errors.js';
+import { buildServiceGraph } from '../graph.js';
+import type { Project } from '../model.js';
+import { isUpToDate, planConvergence, serviceScale, type ConvergencePlan, type PlanOptions } from '../plan.js';
+import { executePlan, type ConvergeResult } from './converge.js';
+import { ensureImages, type ImageBuilder } from './images.js';
+import { observeProject, observedState } from './observe.js';
+import { Limiter, settleAll } from './parallel.js';
+import type { Progress } from './progress.js';
+import { waitForService, type WaitConditionName } from './wait.js';
+
+export interface UpOptions extends PlanOptions {
+  /** `--wait`: after starting, wait for services to be running/healthy. */
+  readonly wait?: boolean;
+  /** `--wait-timeout` in seconds (0 or undefined: no limit). */
+  readonly waitTimeoutSeconds?: number;
+  /** `-t/--timeout` for stops during recreation. */
+  readonly timeoutSeconds?: number;
+  /** `--pull always|missing|never`. */
+  readonly pull?: 'always' | 'missing' | 'never';
+  /** Engine calls in flight at once (COMPOSE_PARALLEL_LIMIT). */
+  readonly parallel?: number;
+  readonly builder?: ImageBuilder;
+}
+
+export interface UpContext {
+  readonly client: EngineClient;
+  readonly progress: Progress;
+  /** Warnings (orphans, diverged networks) as compose prints them before acting. */
+  readonly warn: (message: string) => void;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  readonly pollMs?: number;
+}
+
+export interface UpResult {
+  readonly plan: ConvergencePlan;
+  readonly upToDate: boolean;
+  readonly result: ConvergeResult;
+}
+
+export const DEFAULT_PARALLEL = 8;
+
+/** Services an action touches with a new container (those whose image must exist first). */
+function servicesNeedingImages(plan: ConvergencePlan): string[] {
+  const out = new Set<string>();
+  for (const action of plan.actions) if (action.kind === 'create-container' || action.kind === 'recreate-container') out.add(action.service);
+  return [...out].sort();
+}
+
+/** Converges `project` on the engine. Throws ComposeError before any change when the plan cannot run. */
+export async function composeUp(project: Project, options: UpOptions, context: UpContext): Promise<UpResult> {
+  const { client, progress, signal } = context;
+  const observed = await observeProject(client, project.name, signal);
+  const plan = planConvergence(project, observedState(observed), options);
+  for (const warning of plan.warnings) context.warn(warning);
+  if (plan.errors.length > 0) throw new ComposeError('generic', plan.errors.join('; '));
+  const upToDate = isUpToDate(plan);
+  progress.start('Running');
+  try {
+    await ensureImages(project, servicesNeedingImages(plan), { client, progress, builder: options.builder, signal, pull: options.pull });
+    const apiVersion = await client.apiVersion({ signal });
+    const limiter = new Limiter(options.parallel ?? DEFAULT_PARALLEL);
+    const result = await executePlan(project, plan, observed, {
+      client,
+      progress,
+      limiter,
+      signal,
+      apiVersion,
+      timeoutSeconds: options.timeoutSeconds,
+      now: context.now ?? Date.now,
+      pollMs: context.pollMs,
+    });
+    if (upToDate) progress.tail(`Project ${project.name} is up-to-date`);
+    if (options.wait === true && options.noStart !== true) await waitForProject(project, result, options, context);
+    return { plan, upToDate, result };
+  } finally {
+    progress.done();
+  }
+}
+
+/** compose's getDependencyCondition: one-shot services others wait on must complete, the rest run. */
+function waitCondition(project: Project, service: string): WaitConditionName {
+  for (const other of Object.values(project.services)) {
+    if (other.depends_on?.[service]?.condition === 'service_completed_successfully') return 'service_completed_successfully';
+  }
+  return 'running_or_healthy';
+}
+
+/** `up --wait`: every target service running (healthy when it has a healthcheck), within the timeout. */
+async function waitForProject(project: Project, result: ConvergeResult, options: UpOptions, context: UpContext): Promise<void> {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(context.signal?.reason);
+  context.signal?.addEventListener('abort', onAbort, { once: true });
+  const timeoutMs = (options.waitTimeoutSeconds ?? 0) * 1000;
+  const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(new ComposeError('generic', `application not healthy after ${options.waitTimeoutSeconds}s`)), timeoutMs) : undefined;
+  const graph = buildServiceGraph(project.services);
+  const named = options.services ?? [];
+  const targets = named.length === 0 ? graph.services : named;
+  try {
+    await settleAll(
+      targets
+        .filter((service) => serviceScale(project.services[service]!, options.scale?.[service]) > 0)
+        .map((service) =>
+          waitForService(service, result.containers.get(service) ?? [], waitCondition(project, service), {
+            client: context.client,
+            progress: context.progress,
+            signal: controller.signal,
+            pollMs: context.pollMs,
+          }),
+        ),
+    );
+  } catch (err) {
+    if (controller.signal.aborted && controller.signal.reason instanceof ComposeError) throw controller.signal.reason;
+    throw err;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    context.signal?.removeEventListener('abort', onAbort);
+  }
+}
