@@ -38,7 +38,9 @@ export const port: CommandRunner = async (context, args) => {
   const ports = container.NetworkSettings.Ports ?? {};
   const out: string[] = [];
   if (requested !== undefined) {
-    const [portText, protocol = 'tcp'] = requested.split('/', 2) as [string, string | undefined];
+    const slash = requested.indexOf('/');
+    const portText = slash === -1 ? requested : requested.slice(0, slash);
+    const protocol = (slash === -1 ? '' : requested.slice(slash + 1)) || 'tcp';
     if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
       throw new StatusError(1, `Error: invalid port (${portText}): strconv.ParseUint: parsing ${JSON.stringify(portText)}: ${/^\d+$/.test(portText) ? 'value out of range' : 'invalid syntax'}`);
     }
