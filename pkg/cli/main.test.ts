@@ -175,3 +175,95 @@ describe('against a fake engine', () => {
     expect(new URL(images.url, 'http://x').searchParams.get('filters')).toBe('{"dangling":{"true":true}}');
   });
 });
+
+describe('network and volume commands send what docker sends', () => {
+  const answer = (routes: Record<string, [number, unknown]>) =>
+    startFakeEngine((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://x').pathname;
+      const found = Object.entries(routes).find(([prefix]) => `${request.method} ${path}`.startsWith(prefix));
+      if (!found) return sendJson(response, 404, { message: 'page not found' });
+      const [status, body] = found[1];
+      if (status === 204) {
+        response.writeHead(204);
+        response.end();
+      } else sendJson(response, status, body);
+    });
+
+  test('a bare management command prints its usage on stderr; --help on stdout', async () => {
+    const bare = await berth(['network']);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^Usage: {2}berth network COMMAND\n\nManage networks\n\nCommands:\n {2}connect {5}Connect a container to a network\n/);
+    expect((await berth(['volume', '--help'])).stdout).toContain('  rm          Remove one or more volumes\n');
+  });
+
+  test('"requires at most" keeps docker\'s SRun typo', async () => {
+    expect((await berth(['volume', 'create', 'a', 'b'])).stderr).toBe(
+      "berth: 'berth volume create' requires at most 1 argument\n\nUsage:  berth volume create [OPTIONS] [VOLUME]\n\nSRun 'berth volume create --help' for more information\n",
+    );
+  });
+
+  test('network create: the request body of docker 28', async () => {
+    engine = await answer({ 'POST /v1.50/networks/create': [201, { Id: 'n'.repeat(64), Warning: '' }] });
+    const result = await berth(
+      ['network', 'create', '--subnet', '10.1.0.0/16,10.2.0.0/16', '--gateway', '10.1.0.1', '--ip-range', '10.2.1.0/24', '--aux-address', 'a=10.1.0.5', '--ipam-opt', 'x=y',
+        '--ipam-driver', 'foo', '-o', 'c', '-o', 'a=b', '--label', 'l=1', '--internal', '--attachable', '--scope', 'local', '--config-from', 'other', '--ipv4=false', '--ipv6', 'n2'],
+      { DOCKER_HOST: engine.host },
+    );
+    expect(result).toEqual({ code: 0, stdout: `${'n'.repeat(64)}\n`, stderr: '' });
+    expect(engine.requests[1]!.body).toBe(
+      '{"Driver":"bridge","Scope":"local","EnableIPv4":false,"EnableIPv6":true,"IPAM":{"Driver":"foo","Options":{"x":"y"},"Config":[{"Subnet":"10.1.0.0/16","Gateway":"10.1.0.1","AuxiliaryAddresses":{"a":"10.1.0.5"}},{"Subnet":"10.2.0.0/16","IPRange":"10.2.1.0/24"}]},"Internal":true,"Attachable":true,"Ingress":false,"ConfigOnly":false,"ConfigFrom":{"Network":"other"},"Options":{"a":"b","c":""},"Labels":{"l":"1"},"Name":"n2"}',
+    );
+  });
+
+  test('network connect and disconnect: the endpoint docker sends', async () => {
+    engine = await answer({ 'POST /v1.50/networks/n1/connect': [200, null], 'POST /v1.50/networks/n1/disconnect': [200, null] });
+    const connect = await berth(['network', 'connect', '--alias', 'a,b', '--alias', 'c', '--ip', '1.2.3.4', '--link', 'x:y', '--driver-opt', 'k=v', '--gw-priority', '5', 'n1', 'c1'], {
+      DOCKER_HOST: engine.host,
+    });
+    expect(connect).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(engine.requests[1]!.body).toBe(
+      '{"Container":"c1","EndpointConfig":{"IPAMConfig":{"IPv4Address":"1.2.3.4"},"Links":["x:y"],"Aliases":["a","b","c"],"MacAddress":"","DriverOpts":{"k":"v"},"GwPriority":5,"NetworkID":"","EndpointID":"","Gateway":"","IPAddress":"","IPPrefixLen":0,"IPv6Gateway":"","GlobalIPv6Address":"","GlobalIPv6PrefixLen":0,"DNSNames":null}}',
+    );
+    await berth(['network', 'disconnect', '-f', 'n1', 'c1'], { DOCKER_HOST: engine.host });
+    expect(engine.requests.at(-1)!.body).toBe('{"Container":"c1","Force":true}');
+  });
+
+  test('network rm reports each failure and ends with "exit status 1"; -f ignores missing networks', async () => {
+    engine = await answer({ 'GET /v1.50/networks/gone': [404, { message: 'network gone not found' }], 'DELETE /v1.50/networks/gone': [404, { message: 'network gone not found' }], 'GET /v1.50/networks/ok': [200, { Name: 'ok', Ingress: false }], 'DELETE /v1.50/networks/ok': [204, null] });
+    expect(await berth(['network', 'rm', 'gone', 'ok'], { DOCKER_HOST: engine.host })).toEqual({
+      code: 1,
+      stdout: 'ok\n',
+      stderr: 'Error response from daemon: network gone not found\nexit status 1\n',
+    });
+    expect(await berth(['network', 'rm', '-f', 'gone', 'ok'], { DOCKER_HOST: engine.host })).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
+  });
+
+  test('volume create omits empty fields; volume rm joins errors', async () => {
+    engine = await answer({
+      'POST /v1.50/volumes/create': [201, { Name: 'v1', Driver: 'local', Labels: null, Options: null, Scope: 'local', Mountpoint: '/x' }],
+      'DELETE /v1.50/volumes/gone': [404, { message: 'get gone: no such volume' }],
+      'DELETE /v1.50/volumes/v1': [204, null],
+    });
+    expect((await berth(['volume', 'create'], { DOCKER_HOST: engine.host })).stdout).toBe('v1\n');
+    expect(engine.requests[1]!.body).toBe('{"Driver":"local"}');
+    await berth(['volume', 'create', '--label', 'b=2', '--label', 'a=1', '-o', 'type=tmpfs', 'v1'], { DOCKER_HOST: engine.host });
+    expect(engine.requests.at(-1)!.body).toBe('{"Driver":"local","DriverOpts":{"type":"tmpfs"},"Labels":{"a":"1","b":"2"},"Name":"v1"}');
+    expect(await berth(['volume', 'rm', 'gone', 'v1', 'gone'], { DOCKER_HOST: engine.host })).toEqual({
+      code: 1,
+      stdout: 'v1\n',
+      stderr: 'Error response from daemon: get gone: no such volume\nError response from daemon: get gone: no such volume\n',
+    });
+  });
+
+  test('volume prune -a asks the daemon for all=true after docker\'s prompt', async () => {
+    engine = await answer({ 'POST /v1.50/volumes/prune': [200, { VolumesDeleted: ['v1'], SpaceReclaimed: 2048 }] });
+    expect(await berth(['volume', 'prune', '-a', '-f', '--filter', 'label=x'], { DOCKER_HOST: engine.host })).toEqual({
+      code: 0,
+      stdout: 'Deleted Volumes:\nv1\n\nTotal reclaimed space: 2.048kB\n',
+      stderr: '',
+    });
+    expect(new URL(engine.requests.at(-1)!.url, 'http://x').searchParams.get('filters')).toBe('{"all":{"true":true},"label":{"x":true}}');
+    expect((await berth(['volume', 'prune', '-a', '-f', '--filter', 'all=1'], { DOCKER_HOST: engine.host })).stderr).toBe('conflicting options: cannot specify both --all and --filter all=1\n');
+  });
+});

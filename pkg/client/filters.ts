@@ -8,11 +8,13 @@ export type Filters = Record<string, readonly string[]>;
 /** JSON for the `filters` query parameter, or undefined when there is nothing to filter. */
 export function encodeFilters(filters: Filters | undefined): string | undefined {
   if (!filters) return undefined;
+  // Keys and values in sorted order, as Go's JSON encoder writes the maps docker sends.
   const encoded: Record<string, Record<string, true>> = {};
-  for (const [key, values] of Object.entries(filters)) {
+  for (const key of Object.keys(filters).sort()) {
+    const values = filters[key]!;
     if (values.length === 0) continue;
     const set: Record<string, true> = {};
-    for (const value of values) set[value] = true;
+    for (const value of [...values].sort()) set[value] = true;
     encoded[key] = set;
   }
   return Object.keys(encoded).length === 0 ? undefined : JSON.stringify(encoded);
