@@ -2,9 +2,10 @@
 import type { CommandSpec, GroupSpec } from './spec.js';
 import { CONTAINER_COMMANDS } from './specs/container-specs.js';
 import { IMAGE_COMMANDS } from './specs/image-specs.js';
-import { NETWORK_COMMANDS, VOLUME_COMMANDS } from './specs/network-specs.js';
+import { NETWORK_COMMANDS } from './specs/network-specs.js';
 import { REGISTRY_COMMANDS } from './specs/registry-specs.js';
 import { SYSTEM_COMMANDS } from './specs/system-specs.js';
+import { VOLUME_COMMANDS } from './specs/volume-specs.js';
 
 export const GROUPS: readonly GroupSpec[] = [
   { name: 'container', description: 'Manage containers', group: 'management' },
