@@ -26,11 +26,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('--runtime <path>', 'path of runc')
     .option('-p, --pidfile <file>', 'write the daemon pid here')
     .option('--resolv-conf <file>', "the host's resolver configuration (DNS forwarding, containers' resolv.conf)", '/etc/resolv.conf')
+    .option('--insecure-registry <host:port>', 'registry reachable over plain http, repeatable (HOST:PORT, HOST or CIDR; loopback always is)', (value: string, previous: string[] = []) => [...previous, value])
     .option('-D, --debug', 'debug logging', false)
     .addOption(new Option('-l, --log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'fatal']).default('info'))
     .showHelpAfterError();
   program.parse(argv);
-  const options = program.opts<{ dataRoot: string; execRoot: string; host: string[]; runtime?: string; pidfile?: string; resolvConf: string; debug: boolean; logLevel: string }>();
+  const options = program.opts<{ dataRoot: string; execRoot: string; host: string[]; runtime?: string; pidfile?: string; resolvConf: string; debug: boolean; logLevel: string; insecureRegistry?: string[] }>();
   const log = pino({ level: options.debug ? 'debug' : options.logLevel, base: { pid: process.pid } }, destination(2));
   const here = path.dirname(fileURLToPath(import.meta.url));
   const monitorBinary = path.resolve(here, '../../native/berth-monitor');
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
     monitorBinary,
     initBinary: findBinary('tini-static', ['/usr/bin/tini-static']),
     hostResolvConf: path.resolve(options.resolvConf),
+    insecureRegistries: options.insecureRegistry ?? [],
     log,
   });
   const server = new ApiServer(engineRouter(engine), log.child({ component: 'api' }), `Berth/${BERTH_VERSION} (linux)`);

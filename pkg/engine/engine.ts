@@ -20,6 +20,7 @@ import {
   type ViewContext,
   type VolumeHooks,
 } from './container/index.js';
+import { Distribution } from './distribution/index.js';
 import { EventBus } from './events/index.js';
 import { ImageStore, parseLookup } from './image/index.js';
 import { BridgeNetworkHooks, NetworkManager, type AddressPool } from './network/index.js';
@@ -37,6 +38,8 @@ export interface EngineConfig {
   initBinary: string;
   log: Logger;
   hostResolvConf?: string;
+  /** --insecure-registry: registries that may be reached over plain http (loopback ones always may). */
+  insecureRegistries?: string[];
   /** Pools new networks' subnets come from (daemon.json default-address-pools); Docker's by default. */
   addressPools?: AddressPool[];
   /** The daemon's log-driver/log-opts for containers that set none; read at each create (reloadable). */
@@ -85,6 +88,7 @@ export class Engine {
   readonly networks: NetworkManager;
   readonly networkHooks: BridgeNetworkHooks;
   readonly volumes: VolumeStore;
+  readonly distribution: Distribution;
   private id = '';
   private runc = { version: 'unknown', commit: '' };
 
@@ -117,6 +121,15 @@ export class Engine {
       layerStore: this.layers,
       logger: log.child({ component: 'images' }),
       onEvent: (action, id, attributes) => this.events.emit('image', action, id, attributes),
+    });
+    this.distribution = new Distribution({
+      dataRoot: config.dataRoot,
+      images: this.images,
+      layers: this.layers,
+      insecureRegistries: config.insecureRegistries,
+      logger: log.child({ component: 'distribution' }),
+      onEvent: (action, reference, attributes) => this.events.emit('image', action, reference, attributes),
+      userAgent: `berth/${BERTH_VERSION}`,
     });
     this.runtime = new Runtime({
       runcBinary: config.runcBinary,
@@ -180,6 +193,7 @@ export class Engine {
   /** Stops managing; containers keep running under their monitors. */
   async close(): Promise<void> {
     this.containers.close();
+    this.distribution.close();
     await this.networks.close();
     this.events.closeAll();
     await this.events.flush();

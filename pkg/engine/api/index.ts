@@ -3,6 +3,7 @@ import type { Engine } from '../engine.js';
 import { Router } from './router.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
+import { distributionRoutes } from './routes/distribution.js';
 import { imageRoutes } from './routes/images.js';
 import { networkRoutes } from './routes/networks.js';
 import { volumeRoutes } from './routes/volumes.js';
@@ -14,5 +15,5 @@ export { API_VERSION, MIN_API_VERSION } from './http.js';
 
 /** Every Engine API route berthd serves. */
 export function engineRouter(engine: Engine): Router {
-  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine), ...networkRoutes(engine), ...volumeRoutes(engine)]);
+  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine), ...distributionRoutes(engine), ...networkRoutes(engine), ...volumeRoutes(engine)]);
 }

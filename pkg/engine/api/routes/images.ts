@@ -5,6 +5,7 @@ import { InvalidArgumentError, NotImplementedError, asBerthError } from '../../.
 import type { Engine } from '../../engine.js';
 import type { RequestContext } from '../http.js';
 import type { Route } from '../router.js';
+import { pullFromRegistry } from './distribution.js';
 
 /** Images used by containers: which containers, and whether they run (for rmi conflicts). */
 function containersUsing(engine: Engine) {
@@ -61,7 +62,8 @@ export function imageRoutes(engine: Engine): Route[] {
       return;
     }
     if (fromImage !== undefined) {
-      throw new NotImplementedError(`pulling ${fromImage}: registry pulls are not available in this build of berthd yet`);
+      await pullFromRegistry(engine, ctx, fromImage);
+      return;
     }
     throw new InvalidArgumentError('either fromSrc or fromImage is required');
   };
