@@ -213,12 +213,24 @@ export class Engine {
             WorkDir: paths.workDir,
           }
         : {},
-      ...(sizeRw !== undefined ? { sizeRw, sizeRootFs: sizeRw + (handle.record.layerChainId ? this.layers.get(handle.record.layerChainId)?.size ?? 0 : 0) } : {}),
+      ...(sizeRw !== undefined ? { sizeRw, sizeRootFs: sizeRw + this.chainSize(handle.record.layerChainId) } : {}),
       execIds: [...handle.execIds],
       ports: (handle.record.extras.ports as ViewContext['ports'] | undefined) ?? {},
       sandboxKey: (handle.record.extras.sandboxKey as string | undefined) ?? '',
       apiVersion,
     };
+  }
+
+  /** Bytes of every layer of a chain (a container's SizeRootFs counts its whole image). */
+  chainSize(chainId: string | null): number {
+    let total = 0;
+    for (let current = chainId; current !== null; ) {
+      const layer = this.layers.get(current);
+      if (!layer) break;
+      total += layer.size;
+      current = layer.parent;
+    }
+    return total;
   }
 
   /** `ancestor=` filter: the container's image matches a name, name:tag or (short) id. */

@@ -36,6 +36,19 @@ export async function tarFromPath(root: string, path: string, options: TarFromPa
   return Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
 }
 
+/**
+ * A tar of everything below the directory `root`, without an entry for `root` itself and with bare
+ * names ("bin/", "bin/sh"): the layout of `docker export`. The stream errors if reading fails midway.
+ */
+export function tarOfTree(root: string): Readable {
+  const pack = tar.pack();
+  void packTree(pack, root, '').then(
+    () => pack.finalize(),
+    (err: unknown) => pack.destroy(err as Error),
+  );
+  return Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
+}
+
 export interface ExtractToPathOptions {
   /** docker cp sends noOverwriteDirNonDir=true: a dir and a non-dir never replace each other. */
   noOverwriteDirNonDir?: boolean;
