@@ -80,7 +80,7 @@ export class LocalVolumeHooks implements VolumeHooks {
         mounts.push({ destination: point.Destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...options, ...readOnly] });
       } else {
         const name = point.Name!;
-        const dir = await this.store.acquire(name, record.id);
+        const dir = await this.store.acquire(name, record.id, { destination: point.Destination, rw: point.RW, propagation: point.Propagation });
         const noCopy = request?.kind === 'volume' && request.noCopy;
         if (!noCopy) await this.populate(rootfs, point.Destination, dir);
         const subpath = request?.kind === 'volume' ? request.subpath : undefined;

@@ -168,8 +168,11 @@ export class VolumeStore {
     return mountinfo.split('\n').some((line) => line.split(' ')[4] === dir);
   }
 
-  /** Marks the volume in use by a running container, mounting its driver options first. */
-  async acquire(name: string, containerId: string): Promise<string> {
+  /**
+   * Marks the volume in use by a running container, mounting its driver options first. `mount`
+   * describes where it goes, for the `mount` event (dockerd's destination, read/write, propagation).
+   */
+  async acquire(name: string, containerId: string, mount: { destination: string; rw: boolean; propagation: string } = { destination: '', rw: true, propagation: '' }): Promise<string> {
     const volume = this.get(name);
     const dir = this.dataPath(name);
     let users = this.active.get(name);
@@ -186,7 +189,13 @@ export class VolumeStore {
       }
     }
     users.add(containerId);
-    this.events.emit('volume', 'mount', name, { container: containerId, driver: 'local', destination: '', propagation: '', 'read/write': 'true' });
+    this.events.emit('volume', 'mount', name, {
+      container: containerId,
+      destination: mount.destination,
+      driver: 'local',
+      propagation: mount.propagation,
+      'read/write': String(mount.rw),
+    });
     return dir;
   }
 
