@@ -21,6 +21,7 @@ import {
   type VolumeHooks,
 } from './container/index.js';
 import { Distribution } from './distribution/index.js';
+import { Builder } from './build/index.js';
 import { EventBus } from './events/index.js';
 import { ImageStore, parseLookup } from './image/index.js';
 import { BridgeNetworkHooks, NetworkManager, type AddressPool } from './network/index.js';
@@ -89,6 +90,7 @@ export class Engine {
   readonly networkHooks: BridgeNetworkHooks;
   readonly volumes: VolumeStore;
   readonly distribution: Distribution;
+  readonly builder: Builder;
   private id = '';
   private runc = { version: 'unknown', commit: '' };
 
@@ -165,6 +167,12 @@ export class Engine {
       hostMemory: os.totalmem(),
     });
     this.execs = new ExecService(this.containers);
+    this.builder = new Builder(path.join(config.dataRoot, 'builder'), {
+      images: this.images,
+      layers: this.layers,
+      containers: this.containers,
+      log: log.child({ component: 'builder' }),
+    });
   }
 
   static async open(config: EngineConfig): Promise<Engine> {
@@ -187,6 +195,7 @@ export class Engine {
     await engine.networks.open();
     await engine.volumes.open();
     await engine.containers.open();
+    await engine.builder.open();
     return engine;
   }
 

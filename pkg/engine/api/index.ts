@@ -1,6 +1,7 @@
 // The Engine API server package: routes over an Engine, served on unix sockets.
 import type { Engine } from '../engine.js';
 import { Router } from './router.js';
+import { buildRoutes } from './routes/build.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { distributionRoutes } from './routes/distribution.js';
@@ -18,5 +19,5 @@ export { API_VERSION, MIN_API_VERSION } from './http.js';
 
 /** Every Engine API route berthd serves. */
 export function engineRouter(engine: Engine): Router {
-  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine), ...distributionRoutes(engine), ...networkRoutes(engine), ...volumeRoutes(engine), ...commitRoutes(engine), ...updateRoutes(engine), ...systemDfRoutes(engine)]);
+  return new Router().addAll([...systemRoutes(engine), ...containerRoutes(engine), ...execRoutes(engine), ...imageRoutes(engine), ...distributionRoutes(engine), ...networkRoutes(engine), ...volumeRoutes(engine), ...commitRoutes(engine), ...updateRoutes(engine), ...systemDfRoutes(engine), ...buildRoutes(engine)]);
 }
