@@ -179,8 +179,10 @@ export function bcryptHash(password: string, setting: string): string {
 /** True when `hash` (a $2a$/$2b$/$2y$ string) is `password`'s bcrypt hash; constant-time compare. */
 export function bcryptVerify(password: string, hash: string): boolean {
   if (!HASH_RE.test(hash)) return false;
-  const computed = Buffer.from(bcryptHash(password, hash));
-  const expected = Buffer.from(hash);
+  // Only the 31-character hash is compared: a salt written with stray low bits in its last
+  // character decodes to the same 16 bytes.
+  const computed = Buffer.from(bcryptHash(password, hash).slice(-31));
+  const expected = Buffer.from(hash.slice(-31));
   return computed.length === expected.length && timingSafeEqual(computed, expected);
 }
 
