@@ -126,6 +126,10 @@ export function bridge(client: Duplex, leftover: Buffer, monitor: Socket, option
     });
     if (leftover.length) forward(leftover);
     client.on('data', forward);
+    // Reading a request body that arrived after the head (always so over TLS, where Go sends head
+    // and body as separate records) leaves the socket explicitly paused, which a 'data' listener
+    // does not undo.
+    client.resume();
     client.on('end', () => {
       // The client half-closed its side: stdin EOF for the process, after any held bytes.
       if (!options.stdin || closed) return;
