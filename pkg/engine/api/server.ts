@@ -1,24 +1,43 @@
-// The Engine API HTTP server: listens on unix sockets (and later TCP/TLS), negotiates the API
-// version from the /v1.xx prefix, dispatches to routes and turns errors into dockerd's answers.
+// The Engine API HTTP server: listens on unix sockets, plain TCP and TCP+TLS (optionally requiring
+// client certificates), negotiates the API version from the /v1.xx prefix, dispatches to routes and
+// turns errors into dockerd's answers. Every listener serves the same routes, hijacks included.
 
 import { chmod, rm } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import https from 'node:https';
+import net, { type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { API_VERSION, MIN_API_VERSION, RequestContext, errorBody, versionNumber } from './http.js';
 import type { Router } from './router.js';
 
-export interface ListenSpec {
-  kind: 'unix';
-  path: string;
-  mode: number;
+/** PEM material of a TLS listener. */
+export interface ServerTls {
+  cert: Buffer;
+  key: Buffer;
+  /** The CA client certificates must chain to; required with `verifyClients`. */
+  ca?: Buffer;
+  /** Mutual TLS: a client without a certificate from `ca` is refused during the handshake. */
+  verifyClients: boolean;
 }
+
+export type ListenSpec =
+  | { kind: 'unix'; path: string; mode: number }
+  /** Plain TCP when `tls` is undefined (berthd only allows that with --insecure-tcp). */
+  | { kind: 'tcp'; host: string; port: number; tls?: ServerTls };
+
+/** First byte of a TLS record carrying a handshake; anything else on a TLS port is not TLS. */
+const TLS_HANDSHAKE = 0x16;
+/** What Go's net/http answers to plain HTTP on a TLS port; docker's CLI shows the text. */
+const PLAIN_HTTP_ON_TLS = 'HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
+/** A network peer must send its request head within this time (unix sockets are trusted: no limit). */
+const TCP_HEADERS_TIMEOUT_MS = 60_000;
 
 const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
 
 export class ApiServer {
-  private readonly servers: http.Server[] = [];
+  private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<Duplex>();
 
   constructor(
@@ -98,54 +117,116 @@ export class ApiServer {
     }
   }
 
-  private createServer(): http.Server {
-    const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+  /** Wires the request, upgrade and error handlers every listener shares. */
+  private configure<T extends http.Server>(server: T, network: boolean): T {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       void this.handle(req, res);
     });
-    // Logs and events stream for hours: no request or header timeouts on a local socket.
+    // Logs and events stream for hours: no request timeouts, and none at all on a local socket.
     server.requestTimeout = 0;
-    server.headersTimeout = 0;
+    server.headersTimeout = network ? TCP_HEADERS_TIMEOUT_MS : 0;
     server.timeout = 0;
+    server.keepAliveTimeout = 60_000;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => undefined);
       void this.handle(req, undefined, { socket, head });
-    });
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
     });
     server.on('clientError', (err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       this.log.debug({ err: err.message }, 'malformed HTTP request');
     });
-    this.servers.push(server);
     return server;
   }
 
-  async listen(spec: ListenSpec): Promise<void> {
-    const server = this.createServer();
-    await rm(spec.path, { force: true });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(spec.path, () => {
-        server.off('error', reject);
-        resolve();
+  private track(server: net.Server): void {
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.servers.push(server);
+  }
+
+  /**
+   * A TLS listener: a TCP server in front of an HTTPS server that never listens itself. The front
+   * looks at the first byte so that plain HTTP gets Go's 400 answer (docker's CLI prints it) rather
+   * than a dropped connection; TLS connections go on to the HTTPS server with the byte put back.
+   */
+  private tlsFront(tls: ServerTls, address: string): net.Server {
+    const secure = this.configure(
+      https.createServer({
+        cert: tls.cert,
+        key: tls.key,
+        ca: tls.verifyClients ? tls.ca : undefined,
+        requestCert: tls.verifyClients,
+        rejectUnauthorized: tls.verifyClients,
+        minVersion: 'TLSv1.2',
+        // Attach/exec clients half-close their side for stdin EOF while output keeps flowing.
+        allowHalfOpen: true,
+      }),
+      true,
+    );
+    secure.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
+      this.log.info({ remote: socket.remoteAddress, listener: address, reason: err.code ?? err.message }, 'TLS handshake refused');
+    });
+    const front = net.createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('error', () => undefined);
+      // A peer that connects and says nothing is dropped (the TLS handshake has its own timeout).
+      socket.setTimeout(TCP_HEADERS_TIMEOUT_MS, () => socket.destroy());
+      socket.once('data', (chunk: Buffer) => {
+        socket.pause();
+        socket.setTimeout(0);
+        if (chunk[0] !== TLS_HANDSHAKE) {
+          this.log.info({ remote: socket.remoteAddress, listener: address }, 'plain HTTP on a TLS listener refused');
+          socket.end(PLAIN_HTTP_ON_TLS);
+          return;
+        }
+        socket.unshift(chunk);
+        secure.emit('connection', socket);
+        process.nextTick(() => socket.resume());
       });
     });
-    await chmod(spec.path, spec.mode);
-    this.log.info({ socket: spec.path }, 'API listening');
+    return front;
+  }
+
+  async listen(spec: ListenSpec): Promise<void> {
+    if (spec.kind === 'unix') {
+      const server = this.configure(http.createServer(), false);
+      this.track(server);
+      await rm(spec.path, { force: true });
+      await listening(server, (done) => server.listen(spec.path, done));
+      await chmod(spec.path, spec.mode);
+      this.log.info({ socket: spec.path }, 'API listening');
+      return;
+    }
+    const address = `tcp://${spec.host.includes(':') ? `[${spec.host}]` : spec.host}:${spec.port}`;
+    const server = spec.tls ? this.tlsFront(spec.tls, address) : this.configure(http.createServer(), true);
+    this.track(server);
+    await listening(server, (done) => server.listen(spec.port, spec.host, done));
+    const mode = !spec.tls ? 'plain' : spec.tls.verifyClients ? 'mutual-tls' : 'tls';
+    this.log.info({ address, mode }, 'API listening');
   }
 
   /** Stops accepting; open streams (events, logs -f, attach) are cut. */
   async close(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-          }),
-      ),
+    const closed = this.servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+        }),
     );
+    // close() waits for open connections to end: cut them rather than wait for streams that never do.
     for (const socket of this.sockets) socket.destroy();
+    await Promise.all(closed);
   }
+}
+
+/** Starts a listener and resolves once it is bound (rejects with the bind error, e.g. EADDRINUSE). */
+function listening(server: net.Server, start: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    start(() => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
