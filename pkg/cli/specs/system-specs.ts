@@ -48,6 +48,18 @@ export const SYSTEM_COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('../commands/prune.js')).pruneSystem,
   },
   {
+    path: ['system', 'tls-init'],
+    usage: '[OPTIONS] DIR',
+    description: 'Create a CA, server and client certificates for a TLS-protected daemon',
+    args: { min: 1, max: 1 },
+    flags: [
+      value('days', 'int', 'Validity of the certificates in days', { defaultText: '365' }),
+      { long: 'host', kind: 'list', typeName: 'list', description: 'DNS name of the daemon for its certificate (localhost is always included)' },
+      { long: 'ip', kind: 'list', typeName: 'list', description: 'IP address of the daemon for its certificate (127.0.0.1 is always included)' },
+    ],
+    load: async () => (await import('../commands/tls-init.js')).tlsInit,
+  },
+  {
     path: ['inspect'],
     usage: '[OPTIONS] NAME|ID [NAME|ID...]',
     description: 'Return low-level information on Berth objects',
