@@ -256,7 +256,7 @@ describe('bad input creates nothing (acceptance 4)', () => {
       const flags = [...(args.files ?? []).flatMap((f) => ['-f', f]), ...(args.projectName !== undefined ? ['-p', args.projectName] : [])];
       // Node 20 itself rejects `--env-file MISSING` anywhere on its command line (exit 9, before
       // berth runs), so the env file goes through COMPOSE_ENV_FILES, which compose reads the same way.
-      const envFiles = args.envFiles !== undefined ? { COMPOSE_ENV_FILES: args.envFiles.join(',') } : {};
+      const envFiles: Record<string, string> = args.envFiles !== undefined ? { COMPOSE_ENV_FILES: args.envFiles.join(',') } : {};
       const result = await compose(dir, [...flags, 'up', '-d'], { HOME: '/home/user', ...(args.env ?? {}), ...envFiles });
       const [exitLine, message] = readFileSync(path.join(dir, 'expected.txt'), 'utf8').split('\n');
       const actual = result.stderr.split(dir).join('/project');
