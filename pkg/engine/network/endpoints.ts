@@ -48,6 +48,9 @@ export function portMap(bindings: PortBinding[], exposed: Record<string, unknown
 }
 
 export class BridgeNetworkHooks implements NetworkHooks {
+  /** Running containers on the host or none network (no endpoint), whose connect was announced. */
+  private readonly sharedNetworkUsers = new Map<string, NetworkRecord>();
+
   constructor(private readonly manager: NetworkManager) {}
 
   sandboxPath(containerId: string): string {
@@ -122,8 +125,12 @@ export class BridgeNetworkHooks implements NetworkHooks {
     const entries = Object.entries(record.networks);
     const first = entries[0] ? this.manager.networks.get(entries[0][1].NetworkID) : undefined;
     if (!first) throw new NotFoundError(`network ${entries[0]?.[0] ?? mode} not found`);
-    if (first.driver === 'host') return { namespace: { kind: 'host' }, addresses: [] };
-    if (first.driver === 'null') return { namespace: { kind: 'private' }, addresses: [] };
+    if (first.driver === 'host' || first.driver === 'null') {
+      // No endpoint to plug, but dockerd still reports the container joining the host/none network.
+      if (!this.sharedNetworkUsers.has(record.id)) this.manager.options.events.emit('network', 'connect', first.id, { container: record.id, name: first.name, type: first.driver });
+      this.sharedNetworkUsers.set(record.id, first);
+      return { namespace: first.driver === 'host' ? { kind: 'host' } : { kind: 'private' }, addresses: [] };
+    }
     return this.manager.locked(async () => {
       const sandbox = this.sandboxPath(record.id);
       if (await ip.netnsExists(sandbox)) await ip.deleteNetns(sandbox);
@@ -236,6 +243,11 @@ export class BridgeNetworkHooks implements NetworkHooks {
   }
 
   async teardown(record: ContainerRecord): Promise<void> {
+    const shared = this.sharedNetworkUsers.get(record.id);
+    if (shared) {
+      this.sharedNetworkUsers.delete(record.id);
+      this.manager.options.events.emit('network', 'disconnect', shared.id, { container: record.id, name: shared.name, type: shared.driver });
+    }
     await this.manager.locked(() => this.unplugAll(record));
   }
 
@@ -245,6 +257,9 @@ export class BridgeNetworkHooks implements NetworkHooks {
 
   /** After a daemon restart: the namespace and veths survived; hold the published ports again. */
   async restore(record: ContainerRecord): Promise<void> {
+    const first = Object.values(record.networks)[0];
+    const shared = first ? this.manager.networks.get(first.NetworkID) : undefined;
+    if (shared && (shared.driver === 'host' || shared.driver === 'null')) this.sharedNetworkUsers.set(record.id, shared);
     const published = this.manager.published[record.id];
     if (!published) return;
     await this.manager.locked(async () => {

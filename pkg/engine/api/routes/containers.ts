@@ -186,6 +186,8 @@ export function containerRoutes(engine: Engine): Route[] {
         client.write(entryBytes(entry, tty, false));
       }
     }
+    // As dockerd: announced once the log replay is done, before the live stream.
+    containers.emit(record, 'attach');
     if (!connection) {
       client.end();
       return;
