@@ -205,6 +205,24 @@ export function checkResources(host: Partial<HostConfig>, limits: HostLimits, wa
   }
 }
 
+/** Settings that make no sense with a shared network namespace, refused with dockerd's texts. */
+function checkNetworkModeConflicts(request: CreateRequest, host: Partial<HostConfig>, warnings: string[]): void {
+  const mode = host.NetworkMode ?? '';
+  const publishes = Object.keys(host.PortBindings ?? {}).length > 0 || Boolean(host.PublishAllPorts);
+  if (mode === 'host' && publishes) warnings.push('Published ports are discarded when using host network mode');
+  if (!mode.startsWith('container:')) return;
+  if (request.Hostname) throw new InvalidArgumentError('conflicting options: hostname and the network mode');
+  if (request.MacAddress) throw new InvalidArgumentError('conflicting options: mac-address and the network mode');
+  if ((host.Dns ?? []).length || (host.DnsSearch ?? []).length || (host.DnsOptions ?? []).length) {
+    throw new InvalidArgumentError('conflicting options: dns and the network mode');
+  }
+  if ((host.ExtraHosts ?? []).length) throw new InvalidArgumentError('conflicting options: custom host-to-IP mapping and the network mode');
+  if ((host.Links ?? []).length) {
+    throw new InvalidArgumentError("conflicting options: container type network can't be used with links. This would result in undefined behavior");
+  }
+  if (publishes) throw new InvalidArgumentError('conflicting options: port publishing and the container type network mode');
+}
+
 export function defaultHostConfig(limits: HostLimits): HostConfig {
   return {
     Binds: null, ContainerIDFile: '', LogConfig: { Type: 'json-file', Config: {} }, NetworkMode: 'default',
@@ -232,6 +250,7 @@ export function normalizeCreate(request: CreateRequest, image: ImageDefaults, li
   const warnings: string[] = [];
   const requestHost = request.HostConfig ?? {};
   checkResources(requestHost, limits, warnings);
+  checkNetworkModeConflicts(request, requestHost, warnings);
   const base = defaultHostConfig(limits);
   const hostConfig: HostConfig = { ...base, ...definedEntries(requestHost) } as HostConfig;
   // dockerd's mergeAndVerifyLogConfig: no type means the daemon's; the daemon's options fill in

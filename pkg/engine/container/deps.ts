@@ -59,7 +59,7 @@ export interface MountSetup {
 
 export interface VolumeHooks {
   /** Validates Binds/Mounts/Tmpfs at create; returns the mount points to record. */
-  validate(record: ContainerRecord): Promise<MountPoint[]>;
+  validate(record: ContainerRecord, lookupContainer: (ref: string) => ContainerRecord): Promise<MountPoint[]>;
   /** Prepares volumes (creating and populating named volumes from the rootfs) before start. */
   setup(record: ContainerRecord, rootfs: string): Promise<MountSetup>;
   /** After stop. */

@@ -60,7 +60,7 @@ async function writeEtcFiles(
         hostname: record.config.Hostname,
         domainname: record.config.Domainname,
         addresses: setup.addresses,
-        extraHosts: record.hostConfig.ExtraHosts ?? [],
+        extraHosts: [...(record.hostConfig.ExtraHosts ?? []), ...linkHosts(svc, handle)],
       }),
     ],
     [
@@ -76,8 +76,14 @@ async function writeEtcFiles(
   ];
   const mounts: OciMount[] = [];
   const host = record.hostConfig.NetworkMode === 'host';
+  // Sharing another container's network namespace means sharing its hostname and name files.
+  const owner = record.hostConfig.NetworkMode.startsWith('container:') ? svc.tryFind(record.hostConfig.NetworkMode.slice(10)) : undefined;
   for (const [file, target, content] of files) {
     if (userTargets.has(target)) continue;
+    if (owner) {
+      mounts.push({ destination: target, type: 'bind', source: path.join(svc.deps.store.dir(owner.id), file), options: ['rbind', 'rprivate'] });
+      continue;
+    }
     const source = path.join(dir, file);
     // With host networking the container sees the host's own files, as with Docker.
     if (host && file !== 'hostname') {
@@ -88,6 +94,23 @@ async function writeEtcFiles(
     mounts.push({ destination: target, type: 'bind', source, options: ['rbind', 'rprivate'] });
   }
   return mounts;
+}
+
+/**
+ * Legacy --link entries for /etc/hosts ("alias:ip"): the linked container's address on a network
+ * both share. Links to stopped containers are skipped, as dockerd does at start.
+ */
+function linkHosts(svc: ContainerService, handle: ContainerHandle): string[] {
+  const hosts: string[] = [];
+  for (const link of handle.record.hostConfig.Links ?? []) {
+    const [name, alias] = link.split(':');
+    const target = svc.tryFind(name)?.record;
+    if (!target?.state.Running) continue;
+    const shared = Object.keys(handle.record.networks).map((net) => target.networks[net]?.IPAddress).find(Boolean);
+    if (!shared) continue;
+    for (const hostname of new Set([alias ?? name, target.name])) hosts.push(`${hostname}:${shared}`);
+  }
+  return hosts;
 }
 
 function buildEnv(env: string[] | null, extras: { hostname: string; home: string; tty: boolean }): string[] {

@@ -125,7 +125,7 @@ export class ContainerService {
       name,
       created: nowTimestamp(),
       imageId: image.id,
-      config: { ...normalized.config, Hostname: normalized.config.Hostname || id.slice(0, 12) },
+      config: { ...normalized.config, Hostname: normalized.config.Hostname || this.sharedHostname(normalized.hostConfig.NetworkMode) || id.slice(0, 12) },
       hostConfig: normalized.hostConfig,
       networkingConfig: request.NetworkingConfig ?? { EndpointsConfig: null },
       path: normalized.path,
@@ -141,7 +141,8 @@ export class ContainerService {
     };
     try {
       await this.deps.network.validate(record, this.recordOf);
-      record.mounts = await this.deps.volumes.validate(record);
+      this.checkLinks(record);
+      record.mounts = await this.deps.volumes.validate(record, this.recordOf);
       await this.deps.rootfs.prepare(id, image.chainId);
       await this.deps.store.create(record);
     } catch (err) {
@@ -153,6 +154,20 @@ export class ContainerService {
     this.handles.set(id, new ContainerHandle(record));
     this.emit(record, 'create');
     return { Id: id, Warnings: normalized.warnings };
+  }
+
+  /** With --network container:<x>, the container takes x's hostname (dockerd does the same). */
+  private sharedHostname(networkMode: string): string | undefined {
+    if (!networkMode.startsWith('container:')) return undefined;
+    return this.tryFind(networkMode.slice('container:'.length))?.record.config.Hostname;
+  }
+
+  /** Legacy links name existing containers ("name[:alias]"), as dockerd checks at create. */
+  private checkLinks(record: ContainerRecord): void {
+    for (const link of record.hostConfig.Links ?? []) {
+      const [name] = link.split(':');
+      if (!this.tryFind(name)) throw new InvalidArgumentError(`could not get container for ${name}: No such container: ${name}`);
+    }
   }
 
   /** Writes the record to disk (after every state change). */

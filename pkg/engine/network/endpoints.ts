@@ -87,6 +87,8 @@ export class BridgeNetworkHooks implements NetworkHooks {
     }
     const primary = this.manager.find(mode === 'default' ? 'bridge' : mode);
     if (primary.driver !== 'bridge') {
+      const config = endpointsConfig[mode] ?? endpointsConfig[primary.name];
+      if (config?.IPAMConfig?.IPv4Address) throw new InvalidArgumentError('user specified IP address is supported on user defined networks only');
       const others = Object.keys(endpointsConfig).filter((name) => name !== mode && name !== primary.name && name !== primary.id);
       if (others.length) throw new InvalidArgumentError(`container cannot be connected to network endpoints: ${primary.name} and ${others.join(', ')}`);
       if (primary.driver === 'host' && Object.keys(record.hostConfig.PortBindings ?? {}).length) {

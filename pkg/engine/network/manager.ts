@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, hasErrno } from '../../errdefs/index.js';
 import { writeJsonAtomic } from '../../fsutil/index.js';
+import { nowTimestamp } from '../container/index.js';
 import type { EventBus } from '../events/index.js';
 import { DnsServer } from './dns.js';
 import * as ip from './ip.js';
@@ -184,7 +185,7 @@ export class NetworkManager {
     const base = (name: string, driver: NetworkRecord['driver']): NetworkRecord => ({
       id: randomBytes(32).toString('hex'),
       name,
-      created: new Date().toISOString(),
+      created: nowTimestamp(),
       driver,
       internal: false,
       attachable: false,
@@ -264,7 +265,7 @@ export class NetworkManager {
       const network: NetworkRecord = {
         id,
         name,
-        created: new Date().toISOString(),
+        created: nowTimestamp(),
         driver: 'bridge',
         internal: Boolean(request.Internal),
         attachable: Boolean(request.Attachable),

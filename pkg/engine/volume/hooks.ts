@@ -36,7 +36,7 @@ function copyTree(source: string, destination: string): Promise<void> {
 export class LocalVolumeHooks implements VolumeHooks {
   constructor(private readonly store: VolumeStore) {}
 
-  async validate(record: ContainerRecord): Promise<MountPoint[]> {
+  async validate(record: ContainerRecord, lookup: (ref: string) => ContainerRecord): Promise<MountPoint[]> {
     const points: MountPoint[] = [];
     const toCreate: Array<{ request: Extract<MountRequest, { kind: 'volume' }>; point: MountPoint }> = [];
     for (const request of requestsOf(record)) {
@@ -55,6 +55,16 @@ export class LocalVolumeHooks implements VolumeHooks {
         const point: MountPoint = { Type: 'volume', Name: request.name ?? '', Source: '', Destination: request.destination, Driver: 'local', Mode: request.mode, RW: !request.readOnly, Propagation: '' };
         points.push(point);
         toCreate.push({ request, point });
+      }
+    }
+    // --volumes-from: the source's volumes and binds, read-only with ":ro", where nothing else is mounted.
+    for (const entry of record.hostConfig.VolumesFrom ?? []) {
+      const [name, mode] = entry.split(':');
+      if (mode !== undefined && mode !== 'ro' && mode !== 'rw') throw new InvalidArgumentError(`invalid mode for volumes-from: ${mode}`);
+      const source = lookup(name);
+      for (const point of source.mounts) {
+        if (point.Type === 'tmpfs' || points.some((p) => p.Destination === point.Destination)) continue;
+        points.push({ ...point, RW: mode === undefined ? point.RW : mode === 'rw', Mode: mode ?? point.Mode });
       }
     }
     // Volumes last, once everything else validated: nothing is created for a refused container.

@@ -113,7 +113,7 @@ export class VolumeStore {
     return {
       CreatedAt: record.CreatedAt,
       Driver: record.Driver,
-      Labels: record.Labels,
+      Labels: Object.keys(record.Labels).length ? record.Labels : null,
       Mountpoint: this.dataPath(record.Name),
       Name: record.Name,
       Options: Object.keys(record.Options).length ? record.Options : null,
@@ -153,14 +153,24 @@ export class VolumeStore {
     this.events.emit('volume', 'destroy', name, { driver: 'local' });
   }
 
-  /** Bytes used by a volume's data (for prune and system df). */
+  /** Bytes of the files in a volume (directories count nothing, as dockerd reports). */
   async size(name: string): Promise<number> {
-    try {
-      const output = await run('du', ['-sb', this.dataPath(name)]);
-      return Number(output.split(/\s/)[0]) || 0;
-    } catch {
-      return 0;
-    }
+    let total = 0;
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile()) total += (await stat(full).catch(() => ({ size: 0 }))).size;
+      }
+    };
+    await walk(this.dataPath(name));
+    return total;
   }
 
   private async isMounted(dir: string): Promise<boolean> {
