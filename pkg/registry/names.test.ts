@@ -20,6 +20,9 @@ describe('tags and digests', () => {
     expect(isDigest('sha256:')).toBe(false);
     expect(isDigest('SHA256:abc')).toBe(false);
     expect(isDigest('sha256:../x')).toBe(false);
+    expect(isDigest('sha256:xyz')).toBe(false);
+    expect(isDigest(`sha256:${'A'.repeat(64)}`)).toBe(false);
+    expect(isDigest('blake3:abc')).toBe(true);
   });
 });
 

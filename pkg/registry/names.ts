@@ -21,9 +21,15 @@ export function isTag(tag: string): boolean {
   return TAG_RE.test(tag);
 }
 
+/** Registered algorithms and their encoded lengths (lowercase hex); others only need the grammar. */
+const KNOWN_ALGORITHMS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
 /** Any well-formed digest (algorithm:encoded), whether or not we can store it. */
 export function isDigest(text: string): boolean {
-  return text.length <= 256 && DIGEST_RE.test(text);
+  const match = text.length <= 256 ? DIGEST_RE.exec(text) : null;
+  if (match === null) return false;
+  const length = KNOWN_ALGORITHMS[match[1]];
+  return length === undefined || (match[2].length === length && /^[a-f0-9]+$/.test(match[2]));
 }
 
 /** The only digests this registry stores: sha256 with 64 lowercase hex digits. */
