@@ -16,6 +16,7 @@ const health = event({ Type: 'container', Action: 'health_status: healthy' }, { 
 const pull = event({ Type: 'image', Action: 'pull' }, { name: 'nginx' }, 'nginx:alpine');
 const connect = event({ Type: 'network', Action: 'connect' }, { name: 'bridge', type: 'bridge', container: CONTAINER_ID }, 'f00d'.repeat(16));
 const volume = event({ Type: 'volume', Action: 'create' }, { driver: 'local' }, 'webdata');
+const tag = event({ Type: 'image', Action: 'tag' }, { name: 'busybox:latest' }, `sha256:${'ab'.repeat(32)}`);
 const swarm = event({ Type: 'service', Action: 'update', scope: 'swarm' }, { name: 'api' }, 'svc1');
 
 describe('matchesFilters', () => {
@@ -38,6 +39,9 @@ describe('matchesFilters', () => {
     { name: 'image events by reference', event: pull, filters: { image: ['nginx:alpine'] }, matches: true },
     { name: 'image events by name attribute', event: pull, filters: { image: ['nginx'] }, matches: true },
     { name: 'another image', event: start, filters: { image: ['redis'] }, matches: false },
+    { name: 'image events by their tagged name, filtered by the repository alone', event: tag, filters: { image: ['busybox'] }, matches: true },
+    { name: 'container events by the image without its tag', event: start, filters: { image: ['nginx'] }, matches: true },
+    { name: 'container by a name prefix (dockerd fuzzy-matches names)', event: start, filters: { container: ['we'] }, matches: true },
     { name: 'network by name', event: connect, filters: { network: ['bridge'] }, matches: true },
     { name: 'network by id prefix', event: connect, filters: { network: ['f00d'] }, matches: true },
     { name: 'volume by name', event: volume, filters: { volume: ['webdata'] }, matches: true },

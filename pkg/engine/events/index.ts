@@ -21,6 +21,11 @@ export interface EngineEvent {
 
 export type EventFilters = Record<string, string[]>;
 
+/** "busybox:latest" → "busybox", "repo@sha256:…" → "repo"; a registry port ("host:5000/x") stays. */
+function stripTag(reference: string): string {
+  return reference.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+}
+
 /** Whether an event passes Docker's filters (pure). Values of one key are OR-ed (labels AND-ed), keys AND-ed. */
 export function matchesFilters(event: EngineEvent, filters: EventFilters): boolean {
   const attrs = event.Actor.Attributes;
@@ -28,13 +33,17 @@ export function matchesFilters(event: EngineEvent, filters: EventFilters): boole
     const values = filters[key];
     return !values || values.length === 0 || values.some(test);
   };
-  const byIdOrName = (value: string): boolean =>
-    event.Actor.ID === value || event.Actor.ID.startsWith(value) || attrs.name === value;
+  // dockerd's FuzzyMatch: the id or the name starts with the value.
+  const byIdOrName = (value: string): boolean => event.Actor.ID.startsWith(value) || (attrs.name ?? '').startsWith(value);
+  // dockerd's matchImage: the image (a container's `image`, an image event's `name`) with or without its tag.
+  const imageName = event.Type === 'image' ? attrs.name : attrs.image;
+  const byImage = (value: string): boolean =>
+    event.Actor.ID === value || imageName === value || event.from === value || (imageName !== undefined && stripTag(imageName) === value);
   return (
     any('type', (v) => event.Type === v) &&
     any('event', (v) => event.Action === v || event.Action.startsWith(`${v}:`)) &&
     any('container', (v) => event.Type === 'container' && byIdOrName(v)) &&
-    any('image', (v) => (event.Type === 'image' && byIdOrName(v)) || attrs.image === v || event.from === v) &&
+    any('image', (v) => (event.Type === 'image' && byIdOrName(v)) || byImage(v)) &&
     any('network', (v) => event.Type === 'network' && byIdOrName(v)) &&
     any('volume', (v) => event.Type === 'volume' && byIdOrName(v)) &&
     any('scope', (v) => event.scope === v) &&
