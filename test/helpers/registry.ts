@@ -74,7 +74,9 @@ export async function makeTar(files: Record<string, string | Buffer>): Promise<B
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
-    pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pack.on('data', (chunk: unknown) => {
+      chunks.push(chunk as Buffer);
+    });
     pack.on('end', () => resolve());
     pack.on('error', reject);
   });
