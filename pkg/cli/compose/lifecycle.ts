@@ -94,7 +94,7 @@ export const rm: ComposeRunner = async (context, args, flags) => {
 export const wait: ComposeRunner = async (context, args, flags) => {
   const chosen = selection(context, args);
   const client = context.client();
-  const containers = await listProjectContainers(client, chosen.projectName, { all: false, oneOff: 'exclude', services: args });
+  const containers = await listProjectContainers(client, chosen.projectName, { all: true, oneOff: 'exclude', services: args });
   if (containers.length === 0) throw new StatusError(1, `no containers for project "${chosen.projectName}"`);
   const controller = new AbortController();
   let first: number | undefined;
