@@ -51,6 +51,18 @@ export function withoutPlaceholders(changes: readonly Change[], placeholders: Re
   );
 }
 
+/** The placeholders plus the directories holding nothing else (copied up only for them). */
+async function withPlaceholderOnlyDirs(upperDir: string, placeholders: ReadonlySet<string>): Promise<Set<string>> {
+  const skip = new Set(placeholders);
+  for (const relative of placeholders) {
+    const parent = path.posix.dirname(relative);
+    if (parent === '.' || skip.has(parent)) continue;
+    const names = await readdir(path.join(upperDir, parent)).catch(() => [] as string[]);
+    if (names.every((name) => placeholders.has(`${parent}/${name}`))) skip.add(parent);
+  }
+  return skip;
+}
+
 /** Copies a layer tar, leaving out the entries named in `skip` (relative paths). */
 function filterTar(source: Readable, skip: ReadonlySet<string>): Readable {
   const pack = tar.pack();
@@ -108,10 +120,11 @@ export async function commitContainer(engine: Engine, request: CommitRequest): P
     const diffIds = [...parent.config.rootfs.diff_ids];
     let newChain: string | undefined;
     const placeholders = await placeholderMountpoints(paths.upperDir, lowerDirsOf(engine, handle));
-    const upper = await readdir(paths.upperDir);
-    if (upper.some((name) => !placeholders.has(name))) {
+    const changes = withoutPlaceholders(await engine.layers.changes(handle.id), placeholders);
+    if (changes.length > 0) {
       const diff = await engine.layers.diffTar(handle.id);
-      const layer = await engine.images.ingestLayer(record.layerChainId, placeholders.size > 0 ? filterTar(diff, placeholders) : diff);
+      const skip = await withPlaceholderOnlyDirs(paths.upperDir, placeholders);
+      const layer = await engine.images.ingestLayer(record.layerChainId, skip.size > 0 ? filterTar(diff, skip) : diff);
       if (layer.diffId !== EMPTY_LAYER_DIFF_ID) {
         diffIds.push(layer.diffId);
         newChain = layer.chainId;
