@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job: sets Berth up on this machine, starts berthd (if it is not running) and runs a
-# demo on the local engine with the berth CLI. berthd keeps running afterwards:
+# demo on the local engine with the berth CLI: single containers, then a compose stack brought up
+# with `berth compose up -d`, checked with curl on its published port, and taken down again.
+# berthd keeps running afterwards:
 #   export DOCKER_HOST=unix:///run/berth/berth.sock   # then docker, docker-compose, berth all work
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,4 +36,15 @@ berth ps
 berth logs demo-web
 berth stop -t 1 demo-web
 berth rm demo-web
+echo "== a compose stack: examples/static-site (a static site behind a proxy), up, answering, down"
+export SITE_PORT=${SITE_PORT:-8080}
+stack=(-f examples/static-site/compose.yaml)
+berth compose "${stack[@]}" up -d
+berth compose "${stack[@]}" up -d   # a second up changes nothing
+berth compose "${stack[@]}" ps
+echo "-- curl http://127.0.0.1:$SITE_PORT/"
+for _ in $(seq 50); do curl -fsS -m 5 "http://127.0.0.1:$SITE_PORT/" && break; sleep 0.2; done
+berth compose "${stack[@]}" logs --tail 3
+berth compose "${stack[@]}" down -v
 echo "== done: berthd keeps running; try: DOCKER_HOST=$DOCKER_HOST docker ps"
+echo "   and: cd examples/healthchecks && berth compose up -d --wait   (see examples/README.md)"
