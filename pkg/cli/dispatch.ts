@@ -1,7 +1,7 @@
 // Command dispatch for the CLI (effects: process I/O): resolution, parsing, help, lazy command
 // loading, and the edge where errors become docker-style messages and exit codes. Loaded by
 // main.ts only once a command word is present, so `berth -v` stays cheap.
-import { EngineClient, resolveClientOptions } from '../client/index.js';
+import { EngineClient, resolveClientOptions, type EndpointSelection } from '../client/index.js';
 import { StatusError, UsageError } from './errors.js';
 import { errorText } from './error-text.js';
 import { GLOBAL_FLAGS, type GlobalOptions } from './global-flags.js';
@@ -19,22 +19,32 @@ function write(stream: CommandIo['stderr'], text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** The endpoint-choosing global flags, as resolveClientOptions takes them. */
+function endpointSelection(global: GlobalOptions): EndpointSelection {
+  return {
+    host: global.hosts[0],
+    tls: global.tls,
+    tlsVerify: global.tlsVerify || undefined,
+    tlsCaCert: global.tlsCaCert,
+    tlsCert: global.tlsCert,
+    tlsKey: global.tlsKey,
+    context: global.context,
+    configDir: global.config,
+  };
+}
+
 function clientFactory(global: GlobalOptions, env: NodeJS.ProcessEnv): () => EngineClient {
   let client: EngineClient | undefined;
   return () => {
     if (client) return client;
     if (global.hosts.length > 1) throw new StatusError(1, 'Specify only one -H');
-    const contextName = global.context ?? env.DOCKER_CONTEXT;
-    if (contextName !== undefined && contextName !== '' && contextName !== 'default') {
-      // Contexts arrive with issue 10; until then only the implicit default exists.
-      throw new StatusError(1, `context "${contextName}" does not exist`);
+    try {
+      client = new EngineClient(resolveClientOptions(endpointSelection(global), env));
+    } catch (err) {
+      // docker fails this way before any command runs (an unknown context, unreadable TLS files).
+      const message = (err as Error).message;
+      throw new StatusError(1, message.startsWith('conflicting options') ? message : `Failed to initialize: unable to resolve docker endpoint: ${message}`);
     }
-    client = new EngineClient(
-      resolveClientOptions(
-        { host: global.hosts[0], tls: global.tls, tlsVerify: global.tlsVerify || undefined, tlsCaCert: global.tlsCaCert, tlsCert: global.tlsCert, tlsKey: global.tlsKey },
-        env,
-      ),
-    );
     return client;
   };
 }
@@ -84,6 +94,7 @@ export async function dispatch(global: GlobalOptions, words: readonly string[], 
     const context: CommandContext = {
       ...io,
       client: clientFactory(global, options.env),
+      endpointSelection: endpointSelection(global),
       env: options.env,
       now: options.now ?? Date.now,
       commandPath,

@@ -1,6 +1,7 @@
 // The command tree (pure): management groups, every command spec, and argv → command resolution.
 import type { CommandSpec, GroupSpec } from './spec.js';
 import { CONTAINER_COMMANDS } from './specs/container-specs.js';
+import { CONTEXT_COMMANDS } from './specs/context-specs.js';
 import { IMAGE_COMMANDS } from './specs/image-specs.js';
 import { NETWORK_COMMANDS } from './specs/network-specs.js';
 import { REGISTRY_COMMANDS } from './specs/registry-specs.js';
@@ -9,6 +10,7 @@ import { VOLUME_COMMANDS } from './specs/volume-specs.js';
 
 export const GROUPS: readonly GroupSpec[] = [
   { name: 'container', description: 'Manage containers', group: 'management' },
+  { name: 'context', description: 'Manage contexts', group: 'management' },
   { name: 'image', description: 'Manage images', group: 'management' },
   { name: 'network', description: 'Manage networks', group: 'management' },
   { name: 'registry', description: 'Run an image registry', group: 'management' },
@@ -16,7 +18,7 @@ export const GROUPS: readonly GroupSpec[] = [
   { name: 'volume', description: 'Manage volumes', group: 'management' },
 ];
 
-export const COMMANDS: readonly CommandSpec[] = [...CONTAINER_COMMANDS, ...IMAGE_COMMANDS, ...NETWORK_COMMANDS, ...REGISTRY_COMMANDS, ...SYSTEM_COMMANDS, ...VOLUME_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [...CONTAINER_COMMANDS, ...CONTEXT_COMMANDS, ...IMAGE_COMMANDS, ...NETWORK_COMMANDS, ...REGISTRY_COMMANDS, ...SYSTEM_COMMANDS, ...VOLUME_COMMANDS];
 
 const summary = (spec: CommandSpec): string => spec.summary ?? spec.description.split('\n')[0]!;
 

@@ -1,7 +1,7 @@
 // Declarative command and flag specs (pure): what the parser, the help renderer and the lazy
 // command loader share. Specs are plain data so `berth --help` never loads command code.
 import type { Readable, Writable } from 'node:stream';
-import type { EngineClient } from '../client/index.js';
+import type { EndpointSelection, EngineClient } from '../client/index.js';
 
 export type FlagKind = 'bool' | 'value' | 'list';
 
@@ -84,6 +84,8 @@ export interface CommandIo {
 export interface CommandContext extends CommandIo {
   /** The engine client, created on first use (so `--help` and flag errors never connect). */
   client(): EngineClient;
+  /** The global flags that choose the endpoint (-H, --tls…, --context, --config), for `context` commands. */
+  endpointSelection?: EndpointSelection;
   env: NodeJS.ProcessEnv;
   now(): number;
   /** How the user invoked the command, for messages: `berth run`, `berth container ls`. */

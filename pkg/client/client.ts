@@ -1,11 +1,9 @@
 // EngineClient: the one way Berth's CLI, compose and the swarm agent talk to an engine (effects via
 // Transport). System endpoints live here; containers, images, exec, networks and volumes hang off it.
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { isNotFound, type BerthError } from '../errdefs/index.js';
 import { ContainersApi, type Abortable } from './containers.js';
 import { ExecApi } from './exec.js';
+import { resolveClientOptions, type EndpointSelection } from './endpoint.js';
 import { encodeFilters, type Filters } from './filters.js';
 import { DEFAULT_HOST, parseHost, type EngineEndpoint, type TlsOptions } from './host.js';
 import { ImagesApi } from './images.js';
@@ -27,43 +25,7 @@ export interface EngineClientOptions {
   userAgent?: string;
 }
 
-/**
- * Where a client should connect, from flags and environment. This is the seam for contexts
- * (issue 10): a selected context will resolve to a host and TLS material here.
- */
-export interface EndpointSelection {
-  host?: string;
-  tls?: boolean;
-  tlsVerify?: boolean;
-  tlsCaCert?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-}
-
-/**
- * Resolves client options like docker does: explicit selection first, then DOCKER_HOST,
- * DOCKER_API_VERSION, DOCKER_TLS_VERIFY/DOCKER_TLS and DOCKER_CERT_PATH. Reads certificate files.
- */
-export function resolveClientOptions(selection: EndpointSelection = {}, env: NodeJS.ProcessEnv = process.env): EngineClientOptions {
-  const host = selection.host || env.DOCKER_HOST || DEFAULT_HOST;
-  const verify = selection.tlsVerify ?? (env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '');
-  const useTls = verify || selection.tls === true || (env.DOCKER_TLS !== undefined && env.DOCKER_TLS !== '');
-  const options: EngineClientOptions = { host };
-  if (env.DOCKER_API_VERSION) options.apiVersion = env.DOCKER_API_VERSION;
-  if (useTls && !host.startsWith('unix://')) {
-    const certPath = env.DOCKER_CERT_PATH || join(homedir(), '.docker');
-    const read = (explicit: string | undefined, file: string): Buffer | undefined => {
-      try {
-        return readFileSync(explicit ?? join(certPath, file));
-      } catch (err) {
-        if (explicit !== undefined) throw err;
-        return undefined;
-      }
-    };
-    options.tls = { verify, ca: read(selection.tlsCaCert, 'ca.pem'), cert: read(selection.tlsCert, 'cert.pem'), key: read(selection.tlsKey, 'key.pem') };
-  }
-  return options;
-}
+export { resolveClientOptions, type EndpointSelection };
 
 /** The AuthConfig body of POST /auth. */
 export interface RegistryLoginRequest {

@@ -21,6 +21,22 @@ export { NetworksApi, VolumesApi } from './networks.js';
 export { encodeFilters, parseFilterFlags } from './filters.js';
 export type { Filters } from './filters.js';
 export { DEFAULT_HOST, DEFAULT_SOCKET_PATH, parseHost } from './host.js';
+export { defaultContextOptions, storedContextOptions } from './endpoint.js';
+export {
+  CONTEXT_NAME_PATTERN,
+  ContextStore,
+  DEFAULT_CONTEXT,
+  DOCKER_ENDPOINT,
+  TLS_FILES,
+  clientConfigDir,
+  contextDirName,
+  dockerEndpoint,
+  readCurrentContext,
+  resolveContextName,
+  validateContextName,
+  writeCurrentContext,
+} from './contexts.js';
+export type { ContextTls, DockerEndpointMeta, StoredContext } from './contexts.js';
 export type { EngineEndpoint, TlsOptions } from './host.js';
 export { CLIENT_API_VERSION, FALLBACK_API_VERSION, compareApiVersions, isApiVersion, negotiateApiVersion } from './version.js';
 export {
