@@ -59,8 +59,8 @@ const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY = 64 * 1024;
 
 /** Failure codes by registry HTTP status (the rest are internal). */
+/** Registry refusals (401) are internal here; login() alone reports them as 'unauthorized' (see failure()). */
 function codeForStatus(status: number): ErrorCode {
-  if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 429 || status >= 502) return 'unavailable';
@@ -234,14 +234,18 @@ export class RegistrySession {
     if (this.challenge === undefined) return {};
     const auth = this.options.auth;
     if (this.challenge.scheme === 'bearer') {
-      const result = await this.authenticate([], { offline_token: 'true', client_id: 'berth' });
-      return { identityToken: result.refreshToken };
+      try {
+        const result = await this.authenticate([], { offline_token: 'true', client_id: 'berth' });
+        return { identityToken: result.refreshToken };
+      } catch (err) {
+        throw new BerthError('unauthorized', (err as Error).message, { cause: err });
+      }
     }
     if (auth.username === undefined || auth.password === undefined) throw new BerthError('unauthorized', 'no basic auth credentials');
     const response = await this.send(new URL('/v2/', this.base), 'GET', { Authorization: this.authorization ?? '' });
     await readBodyText(response);
     if (response.statusCode !== 200) {
-      throw new BerthError(codeForStatus(response.statusCode ?? 500), `login attempt to ${this.base!.origin}/v2/ failed with status: ${response.statusCode} ${http.STATUS_CODES[response.statusCode ?? 500] ?? ''}`.trim());
+      throw new BerthError(response.statusCode === 401 ? 'unauthorized' : codeForStatus(response.statusCode ?? 500), `login attempt to ${this.base!.origin}/v2/ failed with status: ${response.statusCode} ${http.STATUS_CODES[response.statusCode ?? 500] ?? ''}`.trim());
     }
     return {};
   }
@@ -289,8 +293,10 @@ export class RegistrySession {
   private failure(method: string, url: URL, status: number, body: string): BerthError {
     const described = describeRegistryErrors(body);
     if (status === 401) {
+      // Not 'unauthorized': a 401 from the Engine API makes the docker CLI prompt for a login
+      // (and hang on a pipe); dockerd answers a registry's refusal during pull/push with a 500 too.
       const missing = this.challenge?.scheme === 'basic' && this.options.auth.username === undefined;
-      return new BerthError('unauthorized', `${httpMethodName(method)} "${url.href}": ${missing ? 'no basic auth credentials' : (described ?? 'unauthorized: authentication required')}`);
+      return new InternalError(`${httpMethodName(method)} "${url.href}": ${missing ? 'no basic auth credentials' : (described ?? 'unauthorized: authentication required')}`);
     }
     if (status === 403) return new ForbiddenError(`${httpMethodName(method)} "${url.href}": ${described ?? 'denied: requested access to the resource is denied'}`);
     if (status === 404) return new NotFoundError(described ?? `${httpMethodName(method)} "${url.href}": not found`);
