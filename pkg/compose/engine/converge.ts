@@ -4,9 +4,9 @@
 // dependencies. Independent services run in parallel, bounded by a Limiter; every step is reported
 // as a progress event.
 
-import type { EngineClient } from '../../client/index.js';
+import type { EngineClient, NetworkConnectRequest } from '../../client/index.js';
 import { isConflict } from '../../errdefs/index.js';
-import { buildContainerCreateRequest } from '../create.js';
+import { buildContainerCreateRequest, type EndpointSettings } from '../create.js';
 import { ComposeError } from '../errors.js';
 import { buildServiceGraph, type DependencyEdge } from '../graph.js';
 import { LABEL_CONTAINER_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE } from '../labels.js';
@@ -153,13 +153,19 @@ export async function executePlan(project: Project, plan: ConvergencePlan, obser
     await step(containerId(name), 'Removing', 'Removed', () => client.containers.remove(id, { force: true, signal }));
   };
 
-  const createRequest = (service: string, number: number, replacing?: string) =>
-    buildContainerCreateRequest(project, service, number, {
-      apiVersion: options.apiVersion,
-      replacing: replacing !== undefined ? { id: replacing } : undefined,
-      resolveService: (target) => containers.of(target)[0]?.id,
-      serviceContainerNames: (target) => containers.of(target).map((c) => c.name),
-    });
+  const createOptions = (replacing?: string) => ({
+    replacing: replacing !== undefined ? { id: replacing } : undefined,
+    resolveService: (target: string) => containers.of(target)[0]?.id,
+    serviceContainerNames: (target: string) => containers.of(target).map((c) => c.name),
+  });
+  /** Creates a container; engines before API 1.44 take one network at create, the rest are connected. */
+  const createContainer = async (service: string, number: number, replacing?: string): Promise<string> => {
+    const request = buildContainerCreateRequest(project, service, number, { ...createOptions(replacing), apiVersion: options.apiVersion });
+    const created = await client.containers.create(request.body, { name: request.name, platform: request.platform, signal });
+    const all = buildContainerCreateRequest(project, service, number, createOptions(replacing)).body.NetworkingConfig?.EndpointsConfig ?? {};
+    await connectExtraNetworks(client, created.Id, all, request.body.NetworkingConfig?.EndpointsConfig ?? {}, signal);
+    return created.Id;
+  };
 
   // 1. Networks and volumes.
   await settleAll(
@@ -196,19 +202,17 @@ export async function executePlan(project: Project, plan: ConvergencePlan, obser
       actions.map(async (action) => {
         if (action.kind === 'recreate-container') {
           await step(containerId(action.containerName), 'Recreate', 'Recreated', async () => {
-            const request = createRequest(service, action.number, action.containerId);
-            const created = await client.containers.create(request.body, { name: request.name, platform: request.platform, signal });
+            const id = await createContainer(service, action.number, action.containerId);
             await client.containers.stop(action.containerId, stopOptions);
             await client.containers.remove(action.containerId, { force: true, signal });
             containers.remove(service, action.containerId);
-            await client.containers.rename(created.Id, action.containerName, { signal });
-            containers.set(service, { id: created.Id, name: action.containerName, number: action.number });
+            await client.containers.rename(id, action.containerName, { signal });
+            containers.set(service, { id, name: action.containerName, number: action.number });
           });
         } else if (action.kind === 'create-container') {
           await step(containerId(action.containerName), 'Creating', 'Created', async () => {
-            const request = createRequest(service, action.number);
-            const created = await client.containers.create(request.body, { name: request.name, platform: request.platform, signal });
-            containers.set(service, { id: created.Id, name: action.containerName, number: action.number });
+            const id = await createContainer(service, action.number);
+            containers.set(service, { id, name: action.containerName, number: action.number });
           });
         }
       }),
@@ -235,6 +239,20 @@ export async function executePlan(project: Project, plan: ConvergencePlan, obser
     );
   });
   return { containers: containers.all() };
+}
+
+/** Connects the networks an engine before API 1.44 could not take at create (compose does the same). */
+export async function connectExtraNetworks(
+  client: EngineClient,
+  containerId: string,
+  wanted: Readonly<Record<string, EndpointSettings>>,
+  sent: Readonly<Record<string, EndpointSettings>>,
+  signal?: AbortSignal,
+): Promise<void> {
+  for (const [network, endpoint] of Object.entries(wanted)) {
+    if (sent[network] !== undefined) continue;
+    await client.networks.connect(network, { Container: containerId, EndpointConfig: endpoint as NetworkConnectRequest['EndpointConfig'] }, { signal });
+  }
 }
 
 /** Waits for the conditions `service` depends on (service_healthy, service_completed_successfully). */

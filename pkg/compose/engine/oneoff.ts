@@ -4,13 +4,14 @@
 // oneoff=True with its slug, and without network aliases unless --use-aliases.
 
 import type { EngineClient } from '../../client/index.js';
-import { buildContainerCreateRequest, type CreateRequest } from '../create.js';
+import { buildContainerCreateRequest, type CreateRequest, type EndpointSettings } from '../create.js';
 import { deepClone } from '../dict.js';
 import { ComposeError } from '../errors.js';
 import { LABEL_SLUG, NAME_SEPARATOR } from '../labels.js';
 import type { Project, ServiceConfig, ServiceVolume } from '../model.js';
 import { parsePortSpec, parseVolumeSpec } from '../shortsyntax.js';
 import { absPath } from '../paths.js';
+import { connectExtraNetworks } from './converge.js';
 
 export interface RunOverrides {
   /** Replaces the service's command when non-empty. */
@@ -37,6 +38,8 @@ export interface RunOverrides {
 export interface OneOffRequest {
   readonly containerName: string;
   readonly request: CreateRequest;
+  /** Every network endpoint, for engines before API 1.44 that take only the first at create. */
+  readonly endpoints: Readonly<Record<string, EndpointSettings>>;
   /** The rewritten project (its service carries the overrides), for injections. */
   readonly project: Project;
 }
@@ -95,22 +98,27 @@ export function oneOffRequest(project: Project, serviceName: string, overrides: 
   if (service.deploy?.restart_policy !== undefined) delete service.deploy.restart_policy;
   delete service.scale;
   const rewritten: Project = { ...project, services: { ...project.services, [serviceName]: service } };
-  const request = buildContainerCreateRequest(rewritten, serviceName, 1, {
-    oneOff: true,
-    autoRemove: overrides.autoRemove === true,
-    attachStdin: overrides.interactive,
-    apiVersion: options.apiVersion,
-    resolveService: options.resolveService,
-  });
-  request.body.Labels[LABEL_SLUG] = slug;
-  for (const endpoint of Object.values(request.body.NetworkingConfig?.EndpointsConfig ?? {})) {
-    if (overrides.useAliases !== true) delete endpoint.Aliases;
-  }
-  return { containerName, request, project: rewritten };
+  const build = (apiVersion: string | undefined): CreateRequest => {
+    const request = buildContainerCreateRequest(rewritten, serviceName, 1, {
+      oneOff: true,
+      autoRemove: overrides.autoRemove === true,
+      attachStdin: overrides.interactive,
+      apiVersion,
+      resolveService: options.resolveService,
+    });
+    request.body.Labels[LABEL_SLUG] = slug;
+    for (const endpoint of Object.values(request.body.NetworkingConfig?.EndpointsConfig ?? {})) {
+      if (overrides.useAliases !== true) delete endpoint.Aliases;
+    }
+    return request;
+  };
+  const request = build(options.apiVersion);
+  return { containerName, request, endpoints: build(undefined).body.NetworkingConfig?.EndpointsConfig ?? {}, project: rewritten };
 }
 
 /** Creates the one-off container; resolves with its id and name. */
 export async function createOneOff(client: EngineClient, oneOff: OneOffRequest, signal?: AbortSignal): Promise<{ id: string; name: string }> {
   const created = await client.containers.create(oneOff.request.body, { name: oneOff.containerName, platform: oneOff.request.platform, signal });
+  await connectExtraNetworks(client, created.Id, oneOff.endpoints, oneOff.request.body.NetworkingConfig?.EndpointsConfig ?? {}, signal);
   return { id: created.Id, name: oneOff.containerName };
 }
