@@ -485,7 +485,10 @@ export async function kill(svc: ContainerService, handle: ContainerHandle, signa
     handle.record.manuallyStopped = true;
     handle.cancelRestart();
   }
+  // As dockerd: a SIGKILL returns once the process is gone (so `docker kill x && docker rm x` works).
+  const exited = number === 9 ? handle.nextExit() : undefined;
   await sendSignal(svc, handle, signal);
+  if (exited) await race(exited, KILL_GRACE_MS);
 }
 
 export async function pause(svc: ContainerService, handle: ContainerHandle): Promise<void> {
