@@ -9,6 +9,9 @@ import { SYSTEM_COMMANDS } from './specs/system-specs.js';
 import { VOLUME_COMMANDS } from './specs/volume-specs.js';
 
 export const GROUPS: readonly GroupSpec[] = [
+  // `compose` is dispatched by main.ts to compose/main.ts (its flags come before its subcommand);
+  // it is listed here for `berth --help` only.
+  { name: 'compose', description: 'Define and run multi-container applications (Docker Compose)', group: 'management' },
   { name: 'container', description: 'Manage containers', group: 'management' },
   { name: 'context', description: 'Manage contexts', group: 'management' },
   { name: 'image', description: 'Manage images', group: 'management' },

@@ -1,7 +1,7 @@
 // `berth compose …` (effects: process I/O): parses the compose-level flags, resolves and parses the
 // subcommand, loads its code, and turns errors into compose v2's messages and exit codes (15 for
 // config errors, 14 for a missing file, 1 otherwise). Loaded only for `berth compose`.
-import { EngineClient, resolveClientOptions } from '../../client/index.js';
+import { EngineClient, resolveClientOptions, type EndpointSelection } from '../../client/index.js';
 import { ComposeError } from '../../compose/index.js';
 import { StatusError, UsageError } from '../errors.js';
 import { errorText } from '../error-text.js';
@@ -47,9 +47,21 @@ function clientFactory(global: GlobalOptions, env: NodeJS.ProcessEnv): () => Eng
   return () => {
     if (client !== undefined) return client;
     if (global.hosts.length > 1) throw new StatusError(1, 'Specify only one -H');
-    client = new EngineClient(
-      resolveClientOptions({ host: global.hosts[0], tls: global.tls, tlsVerify: global.tlsVerify || undefined, tlsCaCert: global.tlsCaCert, tlsCert: global.tlsCert, tlsKey: global.tlsKey }, env),
-    );
+    const selection: EndpointSelection = {
+      host: global.hosts[0],
+      tls: global.tls,
+      tlsVerify: global.tlsVerify || undefined,
+      tlsCaCert: global.tlsCaCert,
+      tlsCert: global.tlsCert,
+      tlsKey: global.tlsKey,
+      context: global.context,
+      configDir: global.config,
+    };
+    try {
+      client = new EngineClient(resolveClientOptions(selection, env));
+    } catch (err) {
+      throw new StatusError(1, `Failed to initialize: unable to resolve docker endpoint: ${(err as Error).message}`);
+    }
     return client;
   };
 }
