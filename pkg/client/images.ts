@@ -2,6 +2,7 @@
 // load, save, history, prune, pull and push.
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { buildImage, type ImageBuildOptions } from './build.js';
 import type { Abortable } from './containers.js';
 import { encodeFilters, type Filters } from './filters.js';
 import { readJsonStream } from './json-stream.js';
@@ -142,6 +143,11 @@ export class ImagesApi {
       signal: options.signal,
     });
     yield* messages(response, options.signal);
+  }
+
+  /** POST /build: `context` is a tar (createBuildContext makes one); yields the progress messages. */
+  build(context: Readable | Buffer, options: ImageBuildOptions = {}): AsyncGenerator<JsonMessage, void, undefined> {
+    return buildImage(this.transport, context, options);
   }
 
   async *push(name: string, options: RegistryAuthOptions & { tag?: string } = {}): AsyncGenerator<JsonMessage, void, undefined> {

@@ -14,6 +14,8 @@ export type {
   StopOptions,
 } from './containers.js';
 export { ImagesApi } from './images.js';
+export { createBuildContext, dockerfileOnlyContext } from './build.js';
+export type { BuildContextOptions, BuildContextTar, ImageBuildOptions } from './build.js';
 export type { ImageImportOptions, ImageListOptions, RegistryAuthOptions } from './images.js';
 export { ExecApi } from './exec.js';
 export type { ExecStartOptions } from './exec.js';

@@ -10,6 +10,42 @@ const PLATFORM = value('platform', 'string', 'Set platform if server is multi-pl
 
 export const IMAGE_COMMANDS: readonly CommandSpec[] = [
   {
+    path: ['image', 'bootstrap'],
+    usage: '[OPTIONS] debian:SUITE',
+    description: 'Create a Debian base image with debootstrap (variant minbase) from the apt mirror this machine uses',
+    args: { min: 1, max: 1 },
+    flags: [
+      value('mirror', 'string', 'Debian mirror URL (default: the first Debian source in /etc/apt/sources.list and sources.list.d)'),
+      value('variant', 'string', 'debootstrap variant', { defaultText: '"minbase"' }),
+      list('include', 'list', 'Extra packages to install'),
+    ],
+    load: async () => (await import('../commands/bootstrap.js')).bootstrap,
+  },
+  {
+    path: ['image', 'build'],
+    aliases: [['build']],
+    usage: '[OPTIONS] PATH | -',
+    description: 'Build an image from a Dockerfile',
+    args: { min: 1, max: 1 },
+    flags: [
+      list('build-arg', 'list', 'Set build-time variables'),
+      list('cache-from', 'strings', 'Images to consider as cache sources'),
+      value('file', 'string', "Name of the Dockerfile (Default is 'PATH/Dockerfile')", { short: 'f' }),
+      bool('force-rm', 'Always remove intermediate containers'),
+      value('iidfile', 'string', 'Write the image ID to the file'),
+      list('label', 'list', 'Set metadata for an image'),
+      value('network', 'string', 'Set the networking mode for the RUN instructions during build', { defaultText: '"default"' }),
+      bool('no-cache', 'Do not use cache when building the image'),
+      PLATFORM,
+      bool('pull', 'Always attempt to pull a newer version of the image'),
+      bool('quiet', 'Suppress the build output and print image ID on success', { short: 'q' }),
+      bool('rm', 'Remove intermediate containers after a successful build', { defaultText: 'true' }),
+      list('tag', 'list', 'Name and optionally a tag in the "name:tag" format', { short: 't' }),
+      value('target', 'string', 'Set the target build stage to build.'),
+    ],
+    load: async () => (await import('../commands/build.js')).build,
+  },
+  {
     path: ['image', 'history'],
     aliases: [['history']],
     usage: '[OPTIONS] IMAGE',
