@@ -150,7 +150,8 @@ export class RegistrySession {
       }
       this.base = base;
       if (insecure) pool.schemes.set(registry.host, scheme);
-      await this.authenticate(this.scopes());
+      // A login session (no repository) authenticates in login(), asking for an offline token.
+      if (this.scopes().length > 0) await this.authenticate(this.scopes());
       return;
     }
     pool.schemes.delete(registry.host);
@@ -242,6 +243,7 @@ export class RegistrySession {
       }
     }
     if (auth.username === undefined || auth.password === undefined) throw new BerthError('unauthorized', 'no basic auth credentials');
+    await this.authenticate([]);
     const response = await this.send(new URL('/v2/', this.base), 'GET', { Authorization: this.authorization ?? '' });
     await readBodyText(response);
     if (response.statusCode !== 200) {
