@@ -345,6 +345,21 @@ ${extra}`;
     expect(await containers('conv')).toEqual([]);
   });
 
+  test('a recreated container keeps its anonymous volume; -V renews it', async () => {
+    const dir = writeProject('anon', yaml().replace('command: sleep 300\n  db', 'command: sleep 300\n    volumes: [/data]\n  db'));
+    expect((await compose(dir, ['up', '-d', 'web'])).code).toBe(0);
+    expect((await compose(dir, ['exec', '-T', 'web', 'sh', '-c', 'echo kept > /data/file'])).code).toBe(0);
+    writeProject('anon', yaml('').replace('command: sleep 300\n  db', 'command: sleep 300\n    environment: [CHANGED=1]\n    volumes: [/data]\n  db'));
+    const recreated = await compose(dir, ['--progress', 'plain', 'up', '-d', 'web']);
+    expect(events(recreated.stderr)).toContain('Container anon-web-1 Recreated');
+    expect((await compose(dir, ['exec', '-T', 'web', 'cat', '/data/file'])).stdout).toBe('kept\n');
+    expect((await compose(dir, ['up', '-d', '--force-recreate', '-V', 'web'])).code).toBe(0);
+    expect((await compose(dir, ['exec', '-T', 'web', 'ls', '/data'])).stdout).toBe('');
+    expect((await compose(dir, ['down', '-v', '-t', '0'])).code).toBe(0);
+    // -V leaves the previous anonymous volume dangling, as docker compose does.
+    expect((await daemon.request('POST', '/volumes/prune')).status).toBe(200);
+  });
+
   test('down -v removes named and anonymous volumes; --rmi local removes built images only', async () => {
     expect((await daemon.request('POST', '/images/busybox/tag?repo=rmi-app&tag=latest')).status).toBe(201);
     const dir = writeProject('rmi', `

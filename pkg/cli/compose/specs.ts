@@ -206,6 +206,7 @@ export const COMPOSE_COMMANDS: readonly CommandSpec[] = [
       value('pull', 'string', 'Pull image before running ("always"|"missing"|"never")', { defaultText: '"policy"' }),
       bool('quiet-pull', 'Pull without printing progress information'),
       REMOVE_ORPHANS,
+      bool('renew-anon-volumes', 'Recreate anonymous volumes instead of retrieving data from the previous containers', { short: 'V' }),
       list('scale', 'scale', 'Scale SERVICE to NUM instances. Overrides the `scale` setting in the Compose file if present.'),
       TIMEOUT,
       bool('timestamps', 'Show timestamps'),

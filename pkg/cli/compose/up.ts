@@ -60,6 +60,8 @@ function upOptions(context: ComposeCommandContext, project: Project, args: strin
     timeoutSeconds: intValue(flags, 'timeout'),
     pull: pullPolicy(flags),
     parallel: context.compose.parallel,
+    build: flags.bool('build'),
+    renewAnonymousVolumes: flags.bool('renew-anon-volumes'),
   };
 }
 

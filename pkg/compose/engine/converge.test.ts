@@ -4,7 +4,7 @@ import { memoryFileSystem } from '../fs.js';
 import { containerLabels } from '../create.js';
 import { planConvergence } from '../plan.js';
 import { loadProject } from '../project.js';
-import { executePlan, planPhases } from './converge.js';
+import { executePlan, inheritAnonymousVolumes, planPhases } from './converge.js';
 import { observedState, type ObservedProject } from './observe.js';
 import { Limiter } from './parallel.js';
 import { NO_PROGRESS, type ProgressEvent } from './progress.js';
@@ -105,8 +105,17 @@ describe('executePlan', () => {
     expect(planPhases(plan).converge.get('db')?.map((a) => a.kind)).toEqual(['recreate-container', 'stop-container']);
     const { client, calls } = fakeEngine();
     await executePlan(edited, plan, observed, options(client));
-    expect(calls.slice(0, 5)).toEqual(['stop old-web', 'create old-db_p-db-1', 'stop old-db', 'remove old-db', 'rename old-db_p-db-1 -> p-db-1']);
+    expect(calls.slice(0, 6)).toEqual(['stop old-web', 'inspect old-db', 'create old-db_p-db-1', 'stop old-db', 'remove old-db', 'rename old-db_p-db-1 -> p-db-1']);
     expect(calls.indexOf('start p-db-1')).toBeLessThan(calls.indexOf('start old-web'));
+  });
+
+  test('a recreated container keeps its predecessor\'s anonymous volumes', () => {
+    const hostConfig: Record<string, unknown> = { Mounts: [{ Type: 'volume', Target: '/cache' }, { Type: 'volume', Source: 'named', Target: '/data' }, { Type: 'tmpfs', Target: '/tmp' }] };
+    inheritAnonymousVolumes(hostConfig, [
+      { Type: 'volume', Name: 'f00d', Destination: '/cache' },
+      { Type: 'volume', Name: 'named', Destination: '/data' },
+    ]);
+    expect(hostConfig.Mounts).toEqual([{ Type: 'volume', Source: 'f00d', Target: '/cache' }, { Type: 'volume', Source: 'named', Target: '/data' }, { Type: 'tmpfs', Target: '/tmp' }]);
   });
 
   test('a plan with errors runs nothing', async () => {

@@ -4,9 +4,9 @@
 // dependencies. Independent services run in parallel, bounded by a Limiter; every step is reported
 // as a progress event.
 
-import type { EngineClient, NetworkConnectRequest } from '../../client/index.js';
+import type { EngineClient, MountPoint, NetworkConnectRequest } from '../../client/index.js';
 import { isConflict } from '../../errdefs/index.js';
-import { buildContainerCreateRequest, type EndpointSettings } from '../create.js';
+import { buildContainerCreateRequest, type EndpointSettings, type Mount } from '../create.js';
 import { ComposeError } from '../errors.js';
 import { buildServiceGraph, type DependencyEdge } from '../graph.js';
 import { LABEL_CONTAINER_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE } from '../labels.js';
@@ -31,6 +31,21 @@ export interface ConvergeOptions {
   readonly now: () => number;
   /** Interval of the dependency-condition polls. */
   readonly pollMs?: number;
+  /** `-V`: recreated containers get new anonymous volumes instead of their predecessor's. */
+  readonly renewAnonymousVolumes?: boolean;
+}
+
+/**
+ * A recreated container keeps its predecessor's anonymous volumes (compose does this so `- /data`
+ * survives a config change): each anonymous volume mount of the new body gets the old volume's name.
+ */
+export function inheritAnonymousVolumes(hostConfig: Record<string, unknown>, oldMounts: readonly MountPoint[]): void {
+  const mounts = hostConfig.Mounts as Mount[] | undefined;
+  for (const mount of mounts ?? []) {
+    if (mount.Type !== 'volume' || (mount.Source ?? '') !== '') continue;
+    const previous = oldMounts.find((m) => m.Type === 'volume' && m.Destination === mount.Target && (m.Name ?? '') !== '');
+    if (previous !== undefined) mount.Source = previous.Name;
+  }
 }
 
 type ActionOf<K extends PlanAction['kind']> = Extract<PlanAction, { kind: K }>;
@@ -161,6 +176,9 @@ export async function executePlan(project: Project, plan: ConvergencePlan, obser
   /** Creates a container; engines before API 1.44 take one network at create, the rest are connected. */
   const createContainer = async (service: string, number: number, replacing?: string): Promise<string> => {
     const request = buildContainerCreateRequest(project, service, number, { ...createOptions(replacing), apiVersion: options.apiVersion });
+    if (replacing !== undefined && options.renewAnonymousVolumes !== true) {
+      inheritAnonymousVolumes(request.body.HostConfig, (await client.containers.inspect(replacing, { signal })).Mounts ?? []);
+    }
     const created = await client.containers.create(request.body, { name: request.name, platform: request.platform, signal });
     const all = buildContainerCreateRequest(project, service, number, createOptions(replacing)).body.NetworkingConfig?.EndpointsConfig ?? {};
     await connectExtraNetworks(client, created.Id, all, request.body.NetworkingConfig?.EndpointsConfig ?? {}, signal);

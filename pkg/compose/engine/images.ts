@@ -71,6 +71,8 @@ export interface EnsureImagesOptions {
   readonly signal?: AbortSignal;
   /** `--pull always|missing|never` (overrides each service's pull_policy). */
   readonly pull?: 'always' | 'missing' | 'never';
+  /** `--build`: services with `build:` are built even when their image exists. */
+  readonly build?: boolean;
 }
 
 /**
@@ -87,7 +89,8 @@ export async function ensureImages(project: Project, services: readonly string[]
     const image = serviceImageName(project.name, name, service.image);
     if (seen.has(image)) continue;
     seen.add(image);
-    decisions.push({ service: name, image, decision: decideImage(service, await imageExists(client, image, options.signal), options.pull) });
+    const decision = options.build === true && service.build !== undefined ? 'build' : decideImage(service, await imageExists(client, image, options.signal), options.pull);
+    decisions.push({ service: name, image, decision });
   }
   for (const { service, image, decision } of decisions) {
     if (decision === 'missing') throw new ComposeError('generic', `No such image: ${image} (service "${service}" has pull_policy never)`);

@@ -26,6 +26,10 @@ export interface UpOptions extends PlanOptions {
   /** Engine calls in flight at once (COMPOSE_PARALLEL_LIMIT). */
   readonly parallel?: number;
   readonly builder?: ImageBuilder;
+  /** `--build`: build the images of services with `build:` even when they exist. */
+  readonly build?: boolean;
+  /** `-V/--renew-anon-volumes`. */
+  readonly renewAnonymousVolumes?: boolean;
 }
 
 export interface UpContext {
@@ -63,7 +67,7 @@ export async function composeUp(project: Project, options: UpOptions, context: U
   const upToDate = isUpToDate(plan);
   progress.start('Running');
   try {
-    await ensureImages(project, servicesNeedingImages(plan), { client, progress, builder: options.builder, signal, pull: options.pull });
+    await ensureImages(project, servicesNeedingImages(plan), { client, progress, builder: options.builder, signal, pull: options.pull, build: options.build });
     const apiVersion = await client.apiVersion({ signal });
     const limiter = new Limiter(options.parallel ?? DEFAULT_PARALLEL);
     const result = await executePlan(project, plan, observed, {
@@ -75,6 +79,7 @@ export async function composeUp(project: Project, options: UpOptions, context: U
       timeoutSeconds: options.timeoutSeconds,
       now: context.now ?? Date.now,
       pollMs: context.pollMs,
+      renewAnonymousVolumes: options.renewAnonymousVolumes,
     });
     if (upToDate) progress.tail(`Project ${project.name} is up-to-date`);
     if (options.wait === true && options.noStart !== true) await waitForProject(project, result, options, context);
