@@ -62,7 +62,6 @@ describe('build-all fixture', () => {
   });
 
   afterAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(`build-all timings (ms): ${JSON.stringify(timings)}`);
     await daemon.destroy();
     if (context) rmSync(context, { recursive: true, force: true });
@@ -134,7 +133,7 @@ describe('build-all fixture', () => {
       'cat /usr/local/bin/settings.conf /etc/motd /opt/payload/nested/file.txt /opt/payload/top.txt /opt/hello.txt',
       'ls /opt/app',
       'id -u; pwd; echo $APP_NAME',
-      'test -e /opt/app/debug.log || echo no-debug-log',
+      'test -e /opt/app/debug.bak || echo no-debug-bak',
     ].join('; ');
     const result = await daemon.docker(['run', '--rm', 'build-all:docker', script]);
     expect(result.code, result.stderr).toBe(0);
@@ -151,12 +150,12 @@ describe('build-all fixture', () => {
       'top',
       'hello again from ADD',
       'config',
-      'keep.log',
+      'keep.bak',
       'main.sh',
       '1234',
       '/home/app',
       'build-all',
-      'no-debug-log',
+      'no-debug-bak',
       '',
     ]);
     const plain = await daemon.docker(['run', '--rm', 'build-all:docker']);
