@@ -165,13 +165,24 @@ export class ApiServer {
       }),
       true,
     );
+    // Connections handed to TLS, by peer address, until a session is established. Node drops a
+    // client whose certificate fails verification without an error event of its own, so a
+    // connection that closes unestablished is what marks a refusal.
+    const handshakes = new Map<string, { reason?: string }>();
+    const peer = (socket: { remoteAddress?: string; remotePort?: number }): string => `${socket.remoteAddress}:${socket.remotePort}`;
+    secure.on('secureConnection', (socket: TLSSocket) => {
+      handshakes.delete(peer(socket));
+    });
     secure.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
-      this.log.info({ remote: socket.remoteAddress, listener: address, reason: err.code ?? err.message }, 'TLS handshake refused');
+      const pending = handshakes.get(peer(socket));
+      if (pending && err.code?.startsWith('ERR_SSL')) pending.reason = err.code;
     });
     const front = net.createServer({ allowHalfOpen: true }, (socket) => {
       socket.on('error', () => undefined);
       // A peer that connects and says nothing is dropped (the TLS handshake has its own timeout).
       socket.setTimeout(TCP_HEADERS_TIMEOUT_MS, () => socket.destroy());
+      const key = peer(socket);
+      const remote = socket.remoteAddress;
       socket.once('data', (chunk: Buffer) => {
         socket.pause();
         socket.setTimeout(0);
@@ -180,6 +191,14 @@ export class ApiServer {
           socket.end(PLAIN_HTTP_ON_TLS);
           return;
         }
+        handshakes.set(key, {});
+        socket.once('close', () => {
+          const pending = handshakes.get(key);
+          if (!pending) return;
+          handshakes.delete(key);
+          const reason = pending.reason ?? (tls.verifyClients ? 'no session: client certificate not accepted, or the client gave up' : 'no session: the client gave up');
+          this.log.info({ remote, listener: address, reason }, 'TLS handshake refused');
+        });
         socket.unshift(chunk);
         secure.emit('connection', socket);
         process.nextTick(() => socket.resume());
