@@ -57,6 +57,18 @@ export function matchesFilters(event: EngineEvent, filters: EventFilters): boole
   );
 }
 
+const lines = new WeakMap<EngineEvent, string>();
+
+/** The event as one JSON line, serialised once however many subscribers and files it goes to. */
+export function eventLine(event: EngineEvent): string {
+  let line = lines.get(event);
+  if (line === undefined) {
+    line = `${JSON.stringify(event)}\n`;
+    lines.set(event, line);
+  }
+  return line;
+}
+
 export interface Subscription extends AsyncIterable<EngineEvent> {
   close(): void;
 }
@@ -128,6 +140,8 @@ export class EventBus {
   private linesOnDisk = 0;
   private lastNano = 0n;
   private writeChain: Promise<void> = Promise.resolve();
+  /** Lines waiting for the next append (see persist). */
+  private unwritten: string[] = [];
 
   constructor(private readonly options: EventBusOptions = {}) {
     this.limit = options.historyLimit ?? 10_000;
@@ -183,16 +197,23 @@ export class EventBus {
     return event;
   }
 
+  /**
+   * Appends the event to the history file. Lines emitted while a write is in flight go out together
+   * in the next one (group commit), so a burst costs one append, not one per event.
+   */
   private persist(event: EngineEvent): void {
     const file = this.options.historyFile;
     if (!file) return;
+    this.unwritten.push(eventLine(event));
+    if (this.unwritten.length > 1) return;
     this.writeChain = this.writeChain
       .then(async () => {
-        await appendFile(file, `${JSON.stringify(event)}\n`);
-        this.linesOnDisk++;
+        const lines = this.unwritten.splice(0);
+        await appendFile(file, lines.join(''));
+        this.linesOnDisk += lines.length;
         if (this.linesOnDisk > this.limit * 2) {
           const temp = `${file}.tmp`;
-          await writeFile(temp, this.history.map((e) => `${JSON.stringify(e)}\n`).join(''));
+          await writeFile(temp, this.history.map(eventLine).join(''));
           await rename(temp, file);
           this.linesOnDisk = this.history.length;
         }

@@ -2,6 +2,7 @@
 
 import { InvalidArgumentError } from '../../../errdefs/index.js';
 import type { Engine } from '../../engine.js';
+import { eventLine, type EngineEvent } from '../../events/index.js';
 import { API_VERSION, MIN_API_VERSION, type RequestContext } from '../http.js';
 import type { Route } from '../router.js';
 
@@ -59,8 +60,8 @@ export function systemRoutes(engine: Engine): Route[] {
     // Subscribe before replaying so nothing emitted in between is lost.
     const subscription = engine.events.subscribe(filters);
     res.on('close', () => subscription.close());
-    const write = (event: unknown): Promise<void> =>
-      res.write(`${JSON.stringify(event)}\n`) ? Promise.resolve() : new Promise((resolve) => res.once('drain', () => resolve()));
+    const write = (event: EngineEvent): Promise<void> =>
+      res.write(eventLine(event)) ? Promise.resolve() : new Promise((resolve) => res.once('drain', () => resolve()));
     let lastReplayed = -1;
     if (sinceNs !== undefined) {
       for (const event of engine.events.replay(filters, sinceNs, untilNs ?? Number.MAX_SAFE_INTEGER * 1e3)) {
