@@ -225,6 +225,11 @@ export class ApiServer {
     this.log.info({ address, mode }, 'API listening');
   }
 
+  /** The TCP addresses listened on (port 0 resolves to the port the kernel chose). */
+  boundAddresses(): net.AddressInfo[] {
+    return this.servers.map((server) => server.address()).filter((address): address is net.AddressInfo => address !== null && typeof address === 'object');
+  }
+
   /** Stops accepting; open streams (events, logs -f, attach) are cut. */
   async close(): Promise<void> {
     const closed = this.servers.map(
