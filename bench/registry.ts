@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     };
     importImage(gzLayer, 'bench/big:1');
     importImage(plainLayer, 'bench/plain:1');
+    const bigId = execFileSync(DOCKER, ['image', 'inspect', '--format', '{{.Id}}', 'bench/big:1'], { env, encoding: 'utf8' }).trim();
 
     const push: number[] = [];
     const pull: number[] = [];
@@ -106,8 +107,10 @@ async function main(): Promise<void> {
       execFileSync(DOCKER, ['tag', 'bench/big:1', name], { env });
       push.push(docker(['push', name]));
       serve.push(timed('nsenter', [`--net=${daemon.netnsPath}`, 'curl', '-sf', '-o', '/dev/null', `http://${registry.address}/v2/bench/big/blobs/${digest}`]));
-      execFileSync(DOCKER, ['rmi', '-f', name, 'bench/big:1'], { env, stdio: 'ignore' });
+      // Every tag of the image goes (earlier runs' registry names too), so the pull downloads and unpacks it all.
+      execFileSync(DOCKER, ['rmi', '-f', bigId], { env, stdio: 'ignore' });
       pull.push(docker(['pull', name]));
+      if (execFileSync(DOCKER, ['image', 'inspect', '--format', '{{.Id}}', name], { env, encoding: 'utf8' }).trim() !== bigId) throw new Error('the pulled image has another id');
       execFileSync(DOCKER, ['tag', name, 'bench/big:1'], { env });
       const plainName = `${registry.address}/bench/plain:1`;
       execFileSync(DOCKER, ['tag', 'bench/plain:1', plainName], { env });

@@ -199,6 +199,24 @@ describe.skipIf(!haveDocker)('push and pull through berth registry serve', () =>
     expect((await berth(['logout', SECURE])).stdout).toBe(`Not logged in to ${SECURE}\n`);
   });
 
+  test('push --all-tags pushes every tag of the repository; pull and push are image events', async () => {
+    await docker(['tag', 'busybox', `${REG}/test/all:a`]);
+    await docker(['tag', 'busybox', `${REG}/test/all:b`]);
+    const push = await docker(['push', '--all-tags', `${REG}/test/all`]);
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.stdout).toMatch(/^a: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+    expect(push.stdout).toMatch(/^b: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+    const until = Math.ceil(Date.now() / 1000) + 1;
+    const events = await daemon.request('GET', `/events?since=0&until=${until}&filters=${encodeURIComponent(JSON.stringify({ type: ['image'] }))}`);
+    const actions = events.body
+      .toString()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { Action: string; Actor: { ID: string } })
+      .map((event) => `${event.Action} ${event.Actor.ID}`);
+    expect(actions).toEqual(expect.arrayContaining([`push ${REG}/test/all:a`, `push ${REG}/test/all:b`, `pull ${REG}/test/busybox:1`]));
+  });
+
   test('pushing what does not exist, pulling what is not there', async () => {
     const push = await docker(['push', `${REG}/test/absent:1`]);
     expect(push.code).not.toBe(0);

@@ -49,7 +49,10 @@ export class RegistryServer {
 
   /** Listens on host:port (port 0 picks one); resolves with the bound address. */
   async listen(host: string, port: number): Promise<AddressInfo> {
+    // No overall request deadline (uploads of large layers take what they take), but a socket idle
+    // for 5 minutes is dropped and request heads must arrive within a minute.
     const server = http.createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => void this.handle(req, res));
+    server.setTimeout(300_000);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -151,9 +151,15 @@ export async function pullImage(deps: DistributionDeps, session: RegistrySession
     });
     const response = await session.request('GET', `/v2/${reference.path}/blobs/${layer.digest}`);
     response.on('error', (err) => verifier.destroy(err));
-    verifier.on('close', () => response.destroy());
     response.pipe(verifier);
-    const ingested = await deps.images.ingestLayer(index === 0 ? null : chain[index - 1], verifier);
+    let ingested;
+    try {
+      ingested = await deps.images.ingestLayer(index === 0 ? null : chain[index - 1], verifier);
+    } finally {
+      // A failed ingest may stop reading midway: drop the connection rather than leave it hanging.
+      if (!response.complete) response.destroy();
+      verifier.destroy();
+    }
     if (ingested.diffId !== diffIds[index]) {
       throw new InternalError(`layer ${layer.digest} unpacks to ${ingested.diffId}, but the image config expects ${diffIds[index]}`);
     }
