@@ -107,10 +107,11 @@ async function expandGlob(root: string, relative: string): Promise<string[]> {
  * symlinks without leaving `root`. Throws the legacy builder's "file not found" error when a path
  * matches nothing.
  */
-export async function resolveSources(root: string, sources: readonly string[], where: string): Promise<CopySource[]> {
+export async function resolveSources(root: string, sources: readonly string[], where: string, options: { image?: boolean } = {}): Promise<CopySource[]> {
   const result: CopySource[] = [];
   for (const source of sources) {
-    const relative = contextRelative(source);
+    // In an image every path is absolute and ".." stops at its root; in the context ".." above it is refused.
+    const relative = options.image ? posix.normalize(`/${source}`).replace(/^\/+|\/+$/g, '') : contextRelative(source);
     const matches = await expandGlob(root, relative);
     if (matches.length === 0 && hasWildcards(relative)) continue;
     for (const match of matches) {

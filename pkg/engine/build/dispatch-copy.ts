@@ -99,7 +99,8 @@ export async function dispatchCopy(session: BuildSession, state: StageState, ins
       if (sourceId !== undefined && fromImage !== undefined) {
         await layers.prepareRootfs(sourceId, fromImage.chainId);
         const sourceRoot = await layers.mountRootfs(sourceId);
-        copySources = await resolveSources(sourceRoot, sources, `${from ?? ''}`);
+        const where = `${session.stageImages.has((from ?? '').toLowerCase()) ? 'stage' : 'image'} ${from ?? ''}`;
+        copySources = await resolveSources(sourceRoot, sources, where, { image: true });
       }
       const owner = chown === undefined ? undefined : await resolveChown(root, chown);
       const target = normalizeDest(state.config.WorkingDir ?? '', dest);
