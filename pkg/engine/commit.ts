@@ -15,10 +15,11 @@ import { drainBody, packEntry, packStream, readTarEntries, tarOfTree, type Chang
 
 /**
  * Mount points the runtime makes in a rootfs that lacks them (the /etc files berthd bind-mounts,
- * /proc, /sys, …). dockerd keeps these in a per-container init layer, so they never show in
- * `docker diff` or a committed layer; berthd's rootfs has no such layer, so they are left out here.
+ * /proc, /sys, …): dockerd's per-container init layer holds exactly these, so they never show in
+ * `docker diff` or a committed layer. berthd's rootfs has no such layer, so they are left out here.
+ * Other mount points (volumes, tmpfs, /sbin/docker-init) are in dockerd's container layer too.
  */
-const RUNTIME_MOUNTPOINTS = ['.dockerenv', 'etc/hostname', 'etc/hosts', 'etc/resolv.conf', 'etc/mtab', 'dev', 'dev/console', 'dev/pts', 'dev/shm', 'dev/mqueue', 'proc', 'sys', 'sbin/docker-init'];
+const RUNTIME_MOUNTPOINTS = ['.dockerenv', 'etc/hostname', 'etc/hosts', 'etc/resolv.conf', 'etc/mtab', 'dev', 'dev/console', 'dev/pts', 'dev/shm', 'dev/mqueue', 'proc', 'sys'];
 
 async function exists(file: string): Promise<boolean> {
   return lstat(file).then(
