@@ -118,6 +118,12 @@ describe.skipIf(!existsSync(DOCKER))('docker commit, diff, export, history and s
     expect((await daemon.request('GET', '/containers/pristine/changes')).body.toString().trim()).toBe('null');
     expect(await docker('diff', 'pristine')).toMatchObject({ code: 0, stdout: '' });
     expect((await docker('diff', 'nope')).code).toBe(1);
+    // Mount points of volumes, tmpfs and --init are in the container layer, as dockerd lists them;
+    // the /etc files and /proc, /sys the runtime mounts (dockerd's init layer) are not.
+    expect((await docker('run', '--name', 'mounts', '--init', '--tmpfs', '/scratch', '-v', 'diffvol:/data', 'busybox', 'true')).code).toBe(0);
+    expect((await docker('diff', 'mounts')).stdout.trim().split('\n')).toEqual(['A /data', 'C /sbin', 'A /sbin/docker-init', 'A /scratch']);
+    expect((await docker('rm', '-v', 'mounts')).code).toBe(0);
+    expect((await docker('volume', 'rm', 'diffvol')).code).toBe(0);
   });
 
   test('export writes the flattened rootfs with the new files and without volumes', async () => {
