@@ -365,3 +365,6 @@ export const COMPOSE_SCHEMA: Schema = {
   additionalProperties: false,
   patternProperties: x,
 };
+
+/** The ajv options the schema is compiled with (ahead of time, into schema-validator.generated.ts). */
+export const VALIDATOR_OPTIONS = { allErrors: false, strict: false, allowUnionTypes: true } as const;

@@ -1,20 +1,28 @@
-// Schema validation of one parsed compose document (pure): compiles Berth's compose schema once
-// with ajv and turns the first violation into a one-line ComposeError at the offending line.
+// Schema validation of one parsed compose document (pure): the compose schema's validator, compiled
+// ahead of time by ajv (schema-validator.generated.ts, kept in step with schema.ts by its test, since
+// compiling it at run time costs ~200 ms per command), and the first violation as a one-line
+// ComposeError at the offending line.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { configError, type ComposeError } from './errors.js';
-import { COMPOSE_SCHEMA } from './schema.js';
+import { VALIDATOR_SOURCE } from './schema-validator.generated.js';
 import { formatPath, type PathSegment, type Position } from './source.js';
 
 let compiled: ValidateFunction | undefined;
 
-function validator(): ValidateFunction {
+/** The compose schema's validator: the precompiled module body, evaluated once. */
+export function schemaValidator(): ValidateFunction {
   if (compiled === undefined) {
-    const ajv = new Ajv({ allErrors: false, strict: false, allowUnionTypes: true });
-    compiled = ajv.compile(COMPOSE_SCHEMA);
+    const module: { exports: unknown } = { exports: {} };
+    // The body requires ajv's runtime helpers (deep equality for uniqueItems).
+    new Function('module', 'exports', 'require', VALIDATOR_SOURCE)(module, module.exports, createRequire(import.meta.url));
+    compiled = module.exports as ValidateFunction;
   }
   return compiled;
 }
+
+const validator = schemaValidator;
 
 /** Throws a located ComposeError when `document` does not match the compose schema. */
 export function validateDocument(document: unknown, file: string, positions: ReadonlyMap<string, Position>): void {
