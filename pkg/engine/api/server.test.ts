@@ -30,7 +30,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function router(): Router {
   return new Router().addAll([
-    { method: 'GET', pattern: '/_ping', handler: async (ctx) => ctx.mustRes().end('OK') },
+    { method: 'GET', pattern: '/_ping', handler: async (ctx) => void ctx.mustRes().end('OK') },
     {
       method: 'POST',
       pattern: '/echo',
