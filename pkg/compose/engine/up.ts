@@ -57,6 +57,26 @@ function servicesNeedingImages(plan: ConvergencePlan): string[] {
   return [...out].sort();
 }
 
+/**
+ * compose's check before injecting secrets/configs from the environment (pure): the first one whose
+ * variable is not set, as its error message.
+ */
+export function missingEnvironmentSource(project: Project, services: readonly string[]): string | undefined {
+  for (const name of services) {
+    const service = project.services[name];
+    for (const [kind, refs] of [['secret', service?.secrets ?? []], ['config', service?.configs ?? []]] as const) {
+      for (const ref of refs) {
+        const defined = (kind === 'secret' ? project.secrets : project.configs)[ref.source ?? ''];
+        const variable = defined?.environment;
+        if (variable !== undefined && variable !== '' && project.environment[variable] === undefined) {
+          return `environment variable "${variable}" required by ${kind} "${ref.source}" is not set`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Converges `project` on the engine. Throws ComposeError before any change when the plan cannot run. */
 export async function composeUp(project: Project, options: UpOptions, context: UpContext): Promise<UpResult> {
   const { client, progress, signal } = context;
@@ -64,6 +84,8 @@ export async function composeUp(project: Project, options: UpOptions, context: U
   const plan = planConvergence(project, observedState(observed), options);
   for (const warning of plan.warnings) context.warn(warning);
   if (plan.errors.length > 0) throw new ComposeError('generic', plan.errors.join('; '));
+  const missing = missingEnvironmentSource(project, [...new Set(plan.actions.filter((a) => a.kind === 'start-container').map((a) => a.service))]);
+  if (missing !== undefined) throw new ComposeError('generic', missing);
   const upToDate = isUpToDate(plan);
   progress.start('Running');
   try {
