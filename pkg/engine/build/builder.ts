@@ -2,7 +2,7 @@
 // the Dockerfile, runs the stages up to the target step by step with dockerd's progress text
 // ("Step 2/8 : …", " ---> Running in …", " ---> Using cache"), then tags the result.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../errdefs/index.js';
@@ -50,6 +50,10 @@ export class Builder {
     await rm(this.tmpRoot, { recursive: true, force: true });
     await mkdir(this.tmpRoot, { recursive: true, mode: 0o700 });
     await this.cache.open((id) => this.imageExists(id));
+    // COPY's scratch rootfs of a build the daemon died in: nothing else names them.
+    for (const name of await readdir(this.deps.layers.root).catch(() => [] as string[])) {
+      if (/^build-[0-9a-f]{24}$/.test(name)) await this.deps.layers.removeRootfs(name).catch(() => undefined);
+    }
   }
 
   private imageExists(id: string): boolean {
