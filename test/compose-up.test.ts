@@ -267,7 +267,7 @@ describe('bad input creates nothing (acceptance 4)', () => {
     expect(await engineObjects()).toEqual(before);
   });
 
-  test('engine-side refusals (missing external network, image to build, missing image) create nothing', async () => {
+  test('engine-side refusals (missing external network, image to build, pull_policy never, unset secret variable) create nothing', async () => {
     const before = await engineObjects();
     const external = writeProject('ext', `
 services:
@@ -291,6 +291,24 @@ volumes:
     expect(b.code).toBe(1);
     expect(b.stderr.trim()).toMatch(/^service "app" needs its image "needsbuild-app" built, but Berth has no image builder yet/);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
+    const never = writeProject('never', `
+services:
+  web: { image: "not-here:1", pull_policy: never, volumes: [data:/data] }
+volumes:
+  data: {}
+`);
+    const c = await compose(never, ['up', '-d']);
+    expect(c).toMatchObject({ code: 1, stderr: 'No such image: not-here:1 (service "web" has pull_policy never)\n' });
+    const secret = writeProject('secretless', `
+services:
+  web: { image: busybox, secrets: [token], volumes: [data:/data] }
+secrets:
+  token: { environment: NOT_SET_ANYWHERE }
+volumes:
+  data: {}
+`);
+    const d = await compose(secret, ['up', '-d']);
+    expect(d).toMatchObject({ code: 1, stderr: 'environment variable "NOT_SET_ANYWHERE" required by secret "token" is not set\n' });
     expect(await engineObjects()).toEqual(before);
   });
 });
