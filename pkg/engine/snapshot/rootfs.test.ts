@@ -114,13 +114,35 @@ describe('overlay rootfs', () => {
     expect(changes).toEqual([
       { Path: '/data', Kind: ChangeKind.Modified },
       { Path: '/data/new', Kind: ChangeKind.Deleted },
-      // /etc was copied up unchanged (same size, mode, mtime): only the file is reported, as dockerd does
+      // /etc itself is unchanged, but dockerd's diff lists a directory with changes inside it
+      { Path: '/etc', Kind: ChangeKind.Modified },
       { Path: '/etc/keep.conf', Kind: ChangeKind.Modified },
       { Path: '/srv', Kind: ChangeKind.Added },
       { Path: '/srv/www', Kind: ChangeKind.Added },
       { Path: '/srv/www/index.html', Kind: ChangeKind.Added },
     ]);
     expect(await store.rootfsSize('c4')).toBe('changed'.length + 'hi'.length);
+  });
+
+  test('changes of a replaced directory list what it hides as deleted, as dockerd\'s diff does', async () => {
+    const chainId = await twoLayerImage();
+    await store.prepareRootfs('c5', chainId);
+    const merged = await store.mountRootfs('c5');
+    await rm(join(merged, 'data'), { recursive: true });
+    await mkdir(join(merged, 'data'), { mode: 0o755 });
+    await writeFile(join(merged, 'data/fresh'), 'fresh');
+    await unlink(join(merged, 'etc/keep.conf'));
+    await writeFile(join(merged, 'etc/gone.conf'), 'back');
+    expect(await store.changes('c5')).toEqual([
+      // data/old1 and data/sub were already hidden by the image's own opaque /data
+      { Path: '/data', Kind: ChangeKind.Modified },
+      { Path: '/data/fresh', Kind: ChangeKind.Added },
+      { Path: '/data/new', Kind: ChangeKind.Deleted },
+      { Path: '/etc', Kind: ChangeKind.Modified },
+      // deleted in the image's top layer, so new again
+      { Path: '/etc/gone.conf', Kind: ChangeKind.Added },
+      { Path: '/etc/keep.conf', Kind: ChangeKind.Deleted },
+    ]);
   });
 
   test('the diff tar of a container, applied as a new layer, reproduces its filesystem (commit)', async () => {
