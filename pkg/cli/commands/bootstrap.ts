@@ -2,7 +2,7 @@
 // (variant minbase) from the apt mirror the host already uses, cleaned of caches and host files,
 // tarred and imported through the engine API (POST /images/create?fromSrc=-). Needs root locally.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfJsonMessageError } from '../../client/index.js';
 import { StatusError } from '../errors.js';
@@ -99,6 +99,18 @@ async function cleanRootfs(root: string): Promise<void> {
   }
   // Containers get their own; an image must not carry the build host's resolvers.
   await writeFile(join(root, 'etc/resolv.conf'), '');
+  // Container-friendly apt, as Docker's official Debian images configure it: no package caches or
+  // translations left in layers, no services started by package scripts.
+  const aptConf = join(root, 'etc/apt/apt.conf.d');
+  const purge = 'rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true';
+  await writeFile(
+    join(aptConf, 'docker-clean'),
+    `// berth image bootstrap: keep apt's caches out of image layers.\nDPkg::Post-Invoke { "${purge}"; };\nAPT::Update::Post-Invoke { "${purge}"; };\nDir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n`,
+  );
+  await writeFile(join(aptConf, 'docker-no-languages'), 'Acquire::Languages "none";\n');
+  await writeFile(join(aptConf, 'docker-autoremove-suggests'), 'Apt::AutoRemove::SuggestsImportant "false";\n');
+  await writeFile(join(root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\n# berth image bootstrap: services never start inside image builds.\nexit 101\n');
+  await chmod(join(root, 'usr/sbin/policy-rc.d'), 0o755);
 }
 
 export const bootstrap: CommandRunner = async (context, args, flags) => {
