@@ -124,6 +124,13 @@ describe.skipIf(!existsSync(DOCKER))('docker commit, diff, export, history and s
     expect((await docker('diff', 'mounts')).stdout.trim().split('\n')).toEqual(['A /data', 'C /sbin', 'A /sbin/docker-init', 'A /scratch']);
     expect((await docker('rm', '-v', 'mounts')).code).toBe(0);
     expect((await docker('volume', 'rm', 'diffvol')).code).toBe(0);
+    // A directory replaced wholesale (opaque in the container layer): what it hid is deleted.
+    expect((await docker('run', '--name', 'replacer', 'busybox', 'sh', '-c', 'rm -rf /var; mkdir /var; echo x > /var/fresh')).code).toBe(0);
+    expect((await docker('diff', 'replacer')).stdout.trim().split('\n')).toEqual(['C /var', 'A /var/fresh', 'D /var/www']);
+    expect((await docker('commit', 'replacer', 'replaced:v1')).code).toBe(0);
+    expect((await docker('run', '--rm', 'replaced:v1', 'ls', '/var')).stdout).toBe('fresh\n');
+    expect((await docker('rmi', 'replaced:v1')).code).toBe(0);
+    expect((await docker('rm', 'replacer')).code).toBe(0);
   });
 
   test('export writes the flattened rootfs with the new files and without volumes', async () => {
