@@ -30,7 +30,8 @@ export function mergeCommitConfig(user: Partial<ContainerConfig>, container: Con
   } else if (container.ExposedPorts) {
     merged.ExposedPorts = { ...merged.ExposedPorts, ...Object.fromEntries(Object.entries(container.ExposedPorts).filter(([port]) => !(port in merged.ExposedPorts!))) };
   }
-  if (isEmpty(merged.Env)) merged.Env = container.Env;
+  // An empty list is Go's nil in dockerd's config: the image shows "Env": null.
+  if (isEmpty(merged.Env)) merged.Env = container.Env?.length ? container.Env : null;
   else {
     const keys = new Set(merged.Env!.map(envKey));
     merged.Env = [...merged.Env!, ...(container.Env ?? []).filter((entry) => !keys.has(envKey(entry)))];
