@@ -15,7 +15,9 @@ async function makeTar(entries: { name: string; type?: 'file' | 'symlink' | 'dir
   for (const entry of entries) {
     await new Promise<void>((resolve, reject) => {
       const header = { name: entry.name, type: entry.type ?? 'file', mode: entry.type === 'directory' ? 0o755 : 0o644, linkname: entry.linkname };
-      pack.entry(header, entry.type === 'file' || entry.type === undefined ? (entry.content ?? '') : undefined, (err) => (err ? reject(err) : resolve()));
+      const done = (err?: Error | null): void => (err ? reject(err) : resolve());
+      if (entry.type === 'file' || entry.type === undefined) pack.entry(header, entry.content ?? '', done);
+      else pack.entry(header, done);
     });
   }
   pack.finalize();

@@ -16,7 +16,7 @@ async function entries(context: BuildContextTar): Promise<{ name: string; type: 
     }
   })();
   for await (const chunk of context.stream) extract.write(chunk as Buffer);
-  extract.end();
+  extract.end(null);
   await reading;
   return result;
 }

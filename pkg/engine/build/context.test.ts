@@ -12,8 +12,9 @@ type Entry = { name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; c
 async function tarOf(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();
   for (const entry of entries) {
-    const body = (entry.type ?? 'file') === 'file' ? (entry.content ?? '') : undefined;
-    pack.entry({ name: entry.name, type: entry.type ?? 'file', linkname: entry.linkname, mode: entry.mode ?? 0o644, uid: entry.uid ?? 0, gid: 0 }, body);
+    const header = { name: entry.name, type: entry.type ?? 'file', linkname: entry.linkname, mode: entry.mode ?? 0o644, uid: entry.uid ?? 0, gid: 0 } as const;
+    if ((entry.type ?? 'file') === 'file') pack.entry(header, entry.content ?? '');
+    else pack.entry(header);
   }
   pack.finalize();
   const chunks: Buffer[] = [];

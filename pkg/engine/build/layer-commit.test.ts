@@ -12,7 +12,9 @@ async function tarOf(entries: Entry[]): Promise<Readable> {
   const pack = tar.pack();
   for (const entry of entries) {
     const type = entry.type ?? 'file';
-    pack.entry({ name: entry.name, type, mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644), uid: 0, gid: 0, linkname: type === 'symlink' ? 'x' : undefined }, type === 'file' ? (entry.content ?? '') : undefined);
+    const header = { name: entry.name, type, mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644), uid: 0, gid: 0, linkname: type === 'symlink' ? 'x' : undefined };
+    if (type === 'file') pack.entry(header, entry.content ?? '');
+    else pack.entry(header);
   }
   pack.finalize();
   const chunks: Buffer[] = [];
