@@ -140,6 +140,28 @@ describe('legacy builder protocol', () => {
     expect(await count()).toBe(before + 3);
   });
 
+  test('FROM scratch, COPY --from an image, --platform warning, ONBUILD in a child build, -f -', async () => {
+    const scratch = await docker(['build', '-t', 'legacy:scratch', '-'], 'FROM --platform=linux/amd64 scratch\nCOPY --from=busybox /bin/busybox /bin/busybox\nENV GREETING=from-scratch\nCMD ["/bin/busybox", "sh", "-c", "echo $GREETING"]\n');
+    expect(scratch.code, scratch.stderr).toBe(0);
+    expect(scratch.stdout).toContain('[Warning] FROM --platform=linux/amd64 is ignored');
+    expect((await daemon.docker(['run', '--rm', 'legacy:scratch'])).stdout).toBe('from-scratch\n');
+    const layers = await daemon.docker(['image', 'inspect', 'legacy:scratch', '--format', '{{len .RootFS.Layers}}']);
+    expect(layers.stdout.trim()).toBe('1');
+
+    const base = await docker(['build', '-t', 'legacy:onbuild', '-'], 'FROM busybox\nONBUILD RUN echo "trigger in $(pwd)" > /trigger.txt\nONBUILD ENV TRIGGERED=yes\n');
+    expect(base.code, base.stderr).toBe(0);
+    const context = path.join(work, 'child');
+    mkdirSync(context, { recursive: true });
+    writeFileSync(path.join(context, 'data.txt'), 'data\n');
+    const child = await docker(['build', '-f', '-', '-t', 'legacy:child', context], 'FROM legacy:onbuild\nCOPY data.txt /\n');
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stdout).toContain('# Executing 2 build triggers');
+    const inside = await daemon.docker(['run', '--rm', 'legacy:child', 'sh', '-c', 'cat /trigger.txt /data.txt; echo $TRIGGERED']);
+    expect(inside.stdout).toBe('trigger in /\ndata\nyes\n');
+    const onbuild = await daemon.docker(['image', 'inspect', 'legacy:child', '--format', '{{json .Config.OnBuild}}']);
+    expect(onbuild.stdout.trim()).toBe('null');
+  });
+
   test('-f names a Dockerfile .dockerignore excludes; it is used but not copied', async () => {
     const context = path.join(work, 'ignored');
     mkdirSync(path.join(context, 'build'), { recursive: true });

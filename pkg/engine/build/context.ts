@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, lutimes, mkdir, open, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../errdefs/index.js';
 import { decompressed, drainBody, peek, readTarEntries, type TarEntryBody, type TarHeader } from '../snapshot/index.js';
 import { isExcluded, parseDockerignore } from './dockerignore.js';
@@ -68,7 +68,7 @@ export class BuildContext {
     }
     const entries = new Map<string, ContextEntry>();
     const directories: { path: string; mode: number; mtime: Date }[] = [];
-    await readTarEntries(replay, async (header, body) => {
+    await readTarEntries(Readable.from(completed(replay)), async (header, body) => {
       await unpackEntry(root, header, body, entries, directories);
     });
     // Directory modes and times last: creating their children would change them.
@@ -137,6 +137,20 @@ export class BuildContext {
   async remove(): Promise<void> {
     await rm(this.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The stream with its last block padded and two end-of-archive blocks added: the docker CLI's
+ * `build -f -` appends a .dockerignore entry and stops right after its data (dockerd's Go tar
+ * reader takes that; extra zero blocks after a complete archive are ignored anyway).
+ */
+async function* completed(source: Readable): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of source) {
+    size += (chunk as Buffer).length;
+    yield chunk as Buffer;
+  }
+  yield Buffer.alloc((512 - (size % 512)) % 512 + 1024);
 }
 
 /** POSIX ustar ("ustar\0") or GNU ("ustar  ") magic at offset 257, or an all-zero first block (empty tar). */
