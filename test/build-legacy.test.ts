@@ -162,6 +162,14 @@ describe('legacy builder protocol', () => {
     expect(onbuild.stdout.trim()).toBe('null');
   });
 
+  test('RUN heredocs: a shebang script runs as a file, several heredocs go to the shell', async () => {
+    const dockerfile = 'FROM busybox\nRUN <<EOF\n#!/bin/sh\necho "script $0" > /script.out\nEOF\nRUN cat <<A > /a.txt && cat <<-B > /b.txt\nalpha $HOSTNAME\nA\n\tbeta\n\tB\n';
+    const result = await docker(['build', '-t', 'legacy:heredoc', '-'], dockerfile);
+    expect(result.code, result.stderr).toBe(0);
+    const files = await daemon.docker(['run', '--rm', 'legacy:heredoc', 'sh', '-c', 'cat /script.out /b.txt; grep -c alpha /a.txt']);
+    expect(files.stdout).toBe('script /dev/pipes/EOF\nbeta\n1\n');
+  });
+
   test('-f names a Dockerfile .dockerignore excludes; it is used but not copied', async () => {
     const context = path.join(work, 'ignored');
     mkdirSync(path.join(context, 'build'), { recursive: true });

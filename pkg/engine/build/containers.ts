@@ -42,7 +42,7 @@ export class RunFailedError extends BerthError {
 const STDERR_START = '\u001b[91m';
 const STDERR_END = '\u001b[0m';
 
-function hostConfig(limits: RunLimits, binds: string[]): Partial<HostConfig> {
+function hostConfig(limits: RunLimits, binds: { source: string; target: string }[]): Partial<HostConfig> {
   const config: Partial<HostConfig> = {
     NetworkMode: limits.networkMode || 'default',
     // Build containers keep no log: their output goes to the build stream.
@@ -58,7 +58,7 @@ function hostConfig(limits: RunLimits, binds: string[]): Partial<HostConfig> {
   if (limits.cgroupParent) config.CgroupParent = limits.cgroupParent;
   if (limits.shmSize) config.ShmSize = limits.shmSize;
   if (limits.extraHosts?.length) config.ExtraHosts = limits.extraHosts;
-  if (binds.length > 0) config.Binds = binds;
+  if (binds.length > 0) config.Mounts = binds.map((bind) => ({ Type: 'bind', Source: bind.source, Target: bind.target, ReadOnly: true }));
   return config;
 }
 
@@ -68,7 +68,8 @@ export async function createIntermediate(
   imageId: string,
   config: RunConfig,
   limits: RunLimits,
-  options: { binds?: string[] } = {},
+  /** Read-only files bind-mounted into the container (heredoc scripts). */
+  options: { binds?: { source: string; target: string }[] } = {},
 ): Promise<string> {
   const request: CreateRequest = {
     Image: imageId,

@@ -127,7 +127,7 @@ export async function commitMetadata(session: BuildSession, state: StageState, c
 async function dispatchRun(session: BuildSession, state: StageState, instruction: Extract<Instruction, { kind: 'RUN' }>): Promise<void> {
   const config = state.config;
   let args = [...instruction.command.args];
-  const binds: string[] = [];
+  const binds: { source: string; target: string }[] = [];
   let script: { name: string; content: string } | undefined;
   const heredocs = instruction.heredocs;
   if (heredocs.length > 0 && instruction.command.prependShell) {
@@ -156,7 +156,7 @@ async function dispatchRun(session: BuildSession, state: StageState, instruction
     const file = join(dir, script.name.replace(/[^A-Za-z0-9_.-]/g, '_'));
     await writeFile(file, script.content);
     await chmod(file, 0o755);
-    binds.push(`${file}:/dev/pipes/${script.name}:ro`);
+    binds.push({ source: file, target: `/dev/pipes/${script.name}` });
   }
   const runConfig = copyRunConfig(config, { Cmd: command, Env: [...(config.Env ?? []), ...argEnv], Entrypoint: [''] });
   const { containers, layers, images } = session.deps;
