@@ -267,7 +267,7 @@ describe('bad input creates nothing (acceptance 4)', () => {
     expect(await engineObjects()).toEqual(before);
   });
 
-  test('engine-side refusals (missing external network, image to build, pull_policy never, unset secret variable) create nothing', async () => {
+  test('engine-side refusals (missing external network, failed build, --no-build, pull_policy never, unset secret variable) create nothing', async () => {
     const before = await engineObjects();
     const external = writeProject('ext', `
 services:
@@ -280,17 +280,19 @@ volumes:
     const a = await compose(external, ['up', '-d']);
     expect(a.code).toBe(1);
     expect(a.stderr.trim()).toBe('network outside declared as external, but could not be found');
-    const build = writeProject('needsbuild', `
+    const build = writeProject('failedbuild', `
 services:
   db: { image: busybox, command: sleep 300, volumes: [data:/data] }
   app: { build: ./app, command: sleep 300, depends_on: [db] }
 volumes:
   data: {}
-`, { 'app/Dockerfile': 'FROM busybox\n' });
-    const b = await compose(build, ['up', '-d']);
+`, { 'app/Dockerfile': 'FROM busybox\nRUN exit 3\n' });
+    const b = await compose(build, ['--progress', 'quiet', 'up', '-d']);
     expect(b.code).toBe(1);
-    expect(b.stderr.trim()).toMatch(/^service "app" needs its image "needsbuild-app" built, but Berth has no image builder yet/);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
+    expect(b.stderr).toMatch(/returned a non-zero code: 3/);
+    const noBuild = await compose(build, ['up', '-d', '--no-build']);
+    expect(noBuild).toMatchObject({ code: 1, stderr: 'service "app" needs its image "failedbuild-app" built, but --no-build was given\n' });
     const never = writeProject('never', `
 services:
   web: { image: "not-here:1", pull_policy: never, volumes: [data:/data] }
@@ -376,6 +378,37 @@ ${extra}`;
     expect((await compose(dir, ['down', '-v', '-t', '0'])).code).toBe(0);
     // -V leaves the previous anonymous volume dangling, as docker compose does.
     expect((await daemon.request('POST', '/volumes/prune')).status).toBe(200);
+  });
+
+  test('build: up builds what is missing through the engine, up --build rebuilds and recreates what changed', async () => {
+    const dir = writeProject('built', `
+services:
+  app:
+    build:
+      context: ./app
+      args: { GREETING: hello }
+    init: true
+  other:
+    image: busybox
+    init: true
+    command: sleep 300
+`, { 'app/Dockerfile': 'FROM busybox\nARG GREETING\nRUN echo "$GREETING v1" > /built.txt\nCMD ["sh", "-c", "cat /built.txt; exec sleep 300"]\n' });
+    const up = await compose(dir, ['--progress', 'plain', 'up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(events(up.stderr)).toEqual(expect.arrayContaining(['Image built-app Building', 'Image built-app Built']));
+    expect((await compose(dir, ['exec', '-T', 'app', 'cat', '/built.txt'])).stdout).toBe('hello v1\n');
+    const again = await compose(dir, ['--progress', 'plain', 'up', '-d']);
+    expect(again.stderr).toContain('Project built is up-to-date');
+    writeProject('built', readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), { 'app/Dockerfile': 'FROM busybox\nARG GREETING\nRUN echo "$GREETING v2" > /built.txt\nCMD ["sh", "-c", "cat /built.txt; exec sleep 300"]\n' });
+    const rebuilt = await compose(dir, ['--progress', 'plain', 'up', '-d', '--build']);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(events(rebuilt.stderr).filter((l) => l.endsWith('Recreated'))).toEqual(['Container built-app-1 Recreated']);
+    expect((await compose(dir, ['exec', '-T', 'app', 'cat', '/built.txt'])).stdout).toBe('hello v2\n');
+    const buildCommand = await compose(dir, ['build', '--build-arg', 'GREETING=bonjour', 'app']);
+    expect(buildCommand.code).toBe(0);
+    expect(buildCommand.stderr).toMatch(/Successfully tagged built-app:latest/);
+    expect((await compose(dir, ['down', '--rmi', 'local', '-t', '0'])).code).toBe(0);
+    expect((await daemon.request('GET', '/images/built-app/json')).status).toBe(404);
   });
 
   test('down -v removes named and anonymous volumes; --rmi local removes built images only', async () => {

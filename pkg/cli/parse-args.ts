@@ -98,6 +98,11 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
       // Both names accumulate into the canonical flag's attribute, keeping command-line order.
       const attribute = attributeName(canonical);
       option.attributeName = () => attribute;
+    } else if (flag.long.startsWith('no-') && byLong.has(flag.long.slice(3))) {
+      // `--x` and `--no-x` both exist (compose's --build/--no-build): the negation keeps its own attribute.
+      const attribute = flag.long.replace(/-([a-z0-9])/g, (_match, ch: string) => ch.toUpperCase());
+      option.attributeName = () => attribute;
+      byAttribute.set(attribute, flag);
     } else {
       byAttribute.set(attributeName(flag), flag);
     }

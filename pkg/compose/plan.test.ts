@@ -125,6 +125,14 @@ describe('planConvergence', () => {
     expect(plan.actions.find((a) => a.kind === 'recreate-container')).toMatchObject({ service: 'db', reason: 'config-changed' });
   });
 
+  test('a service whose image changed is recreated, unless --no-recreate', () => {
+    const p = project();
+    const state = predictObservedState(p, EMPTY, planConvergence(p, EMPTY));
+    const plan = planConvergence(p, state, { imageChanged: ['db'] });
+    expect(plan.actions.filter((a) => a.kind === 'recreate-container')).toMatchObject([{ service: 'db', reason: 'image-changed' }]);
+    expect(isUpToDate(planConvergence(p, state, { imageChanged: ['db'], noRecreate: true }))).toBe(true);
+  });
+
   test('planning over the state a plan produces yields no actions (any scales, options, prior state)', () => {
     const p = project();
     const services = ['web', 'api', 'db'];

@@ -64,9 +64,14 @@ export interface PlanOptions {
   readonly removeOrphans?: boolean;
   /** `compose create`: create containers but do not start them. */
   readonly noStart?: boolean;
+  /**
+   * Services whose image now resolves to a different image than their containers run (after a
+   * pull or a build): their containers are recreated, unless --no-recreate.
+   */
+  readonly imageChanged?: readonly string[];
 }
 
-export type RecreateReason = 'forced' | 'config-changed' | 'network-missing';
+export type RecreateReason = 'forced' | 'config-changed' | 'image-changed' | 'network-missing';
 
 export type PlanAction =
   | { readonly kind: 'create-network'; readonly network: string; readonly name: string; readonly request: NetworkCreateRequest }
@@ -286,6 +291,7 @@ export function planConvergence(project: Project, observed: ObservedState, optio
       if (policy === 'never') return undefined;
       if (policy === 'force') return 'forced';
       if (c.Labels?.[LABEL_CONFIG_HASH] !== hash) return 'config-changed';
+      if (options.imageChanged?.includes(serviceName) === true) return 'image-changed';
       if (c.State === 'running' && c.NetworkSettings?.Networks !== undefined) {
         const attached = c.NetworkSettings.Networks;
         const attachedIds = new Set(Object.values(attached).map((n) => n.NetworkID));

@@ -6,6 +6,7 @@ import {
   ComposeError,
   composeUp,
   createOneOff,
+  engineImageBuilder,
   ensureImages,
   injectFiles,
   listProjectContainers,
@@ -105,7 +106,7 @@ export const run: ComposeRunner = async (context, args, flags) => {
   if (!flags.bool('no-deps') && dependencies.length > 0) {
     await composeUp(project, { services: dependencies, removeOrphans: flags.bool('remove-orphans'), parallel: context.compose.parallel }, { client, progress: context.progress(), warn: context.warn, now: context.now });
   }
-  await ensureImages(project, [service], { client, progress: context.progress() });
+  await ensureImages(project, [service], { client, progress: context.progress(), builder: engineImageBuilder(client), build: flags.bool('build') });
   const containers = await listProjectContainers(client, project.name, { all: true, oneOff: 'exclude' });
   const resolveService = (name: string): string | undefined =>
     containers.filter((c) => c.Labels?.[LABEL_SERVICE] === name).sort((a, b) => Number(a.Labels?.[LABEL_CONTAINER_NUMBER] ?? 0) - Number(b.Labels?.[LABEL_CONTAINER_NUMBER] ?? 0))[0]?.Id;

@@ -1,8 +1,8 @@
-// `berth compose pull`, `push` and `build`. Pull and push go through the engine's registry client;
-// build needs the image builder, which Berth does not have yet: services with `build:` get a clear
-// error (the seam is pkg/compose's ImageBuilder).
+// `berth compose pull`, `push` and `build`: registry pulls and pushes and image builds, all done by
+// the engine (POST /images/create, /images/{name}/push, /build) through pkg/compose's driver.
 import { throwIfJsonMessageError } from '../../client/index.js';
-import { buildServiceGraph, ComposeError, NO_PROGRESS, pullImage, serviceImageName, settleAll, splitImageReference, withDependencies } from '../../compose/index.js';
+import { buildServiceGraph, engineImageBuilder, NO_PROGRESS, pullImage, serviceImageName, settleAll, splitImageReference, withDependencies } from '../../compose/index.js';
+import { parseBuildArgs } from '../commands/build.js';
 import type { ComposeRunner } from './main.js';
 
 export const pull: ComposeRunner = async (context, args, flags) => {
@@ -60,10 +60,22 @@ export const push: ComposeRunner = async (context, args, flags) => {
   }
 };
 
-export const build: ComposeRunner = async (context, args) => {
+export const build: ComposeRunner = async (context, args, flags) => {
   const project = context.loadProject({ services: args });
-  const buildable = (args.length === 0 ? Object.keys(project.services) : args).filter((name) => project.services[name]?.build !== undefined);
-  if (buildable.length === 0) return;
-  const images = buildable.map((name) => serviceImageName(project.name, name, project.services[name]!.image));
-  throw new ComposeError('generic', `Berth has no image builder yet: cannot build ${buildable.map((s, i) => `${s} (${images[i]})`).join(', ')}; build or import the images another way`);
+  const client = context.client();
+  const buildable = (args.length === 0 ? Object.keys(project.services).sort() : args).filter((name) => project.services[name]?.build !== undefined);
+  const quiet = flags.bool('quiet');
+  const builder = engineImageBuilder(client, {
+    noCache: flags.bool('no-cache'),
+    pull: flags.bool('pull'),
+    buildArgs: parseBuildArgs(flags.list('build-arg'), context.env),
+    output: quiet ? undefined : (text) => context.stderr.write(text),
+  });
+  const progress = quiet ? NO_PROGRESS : context.progress();
+  progress.start('Building');
+  try {
+    for (const name of buildable) await builder.build(project, name, serviceImageName(project.name, name, project.services[name]!.image), { progress });
+  } finally {
+    progress.done();
+  }
 };

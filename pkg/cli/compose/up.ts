@@ -61,6 +61,7 @@ function upOptions(context: ComposeCommandContext, project: Project, args: strin
     pull: pullPolicy(flags),
     parallel: context.compose.parallel,
     build: flags.bool('build'),
+    noBuild: flags.bool('no-build'),
     renewAnonymousVolumes: flags.bool('renew-anon-volumes'),
   };
 }

@@ -1,6 +1,6 @@
 // Images the services of an `up`/`create`/`run` need (effects: image inspect and pull through
 // pkg/client): pull what is missing (or always, per pull_policy), and for services with `build:`
-// hand over to an ImageBuilder — the seam where the builder plugs in; without one, a clear error.
+// hand over to an ImageBuilder (build.ts asks the engine's POST /build); without one, a clear error.
 
 import { isEngineApiError, throwIfJsonMessageError, type EngineClient } from '../../client/index.js';
 import { ComposeError } from '../errors.js';
@@ -41,12 +41,12 @@ export function splitImageReference(reference: string): { name: string; tag: str
   return { name: reference, tag: 'latest' };
 }
 
-async function imageExists(client: EngineClient, image: string, signal?: AbortSignal): Promise<boolean> {
+/** The image's ID, or undefined when the engine does not have it. */
+async function imageId(client: EngineClient, image: string, signal?: AbortSignal): Promise<string | undefined> {
   try {
-    await client.images.inspect(image, { signal });
-    return true;
+    return (await client.images.inspect(image, { signal })).Id;
   } catch (err) {
-    if (isEngineApiError(err) && err.code === 'not_found') return false;
+    if (isEngineApiError(err) && err.code === 'not_found') return undefined;
     throw err;
   }
 }
@@ -73,37 +73,58 @@ export interface EnsureImagesOptions {
   readonly pull?: 'always' | 'missing' | 'never';
   /** `--build`: services with `build:` are built even when their image exists. */
   readonly build?: boolean;
+  /** `--no-build`: a build service whose image is missing is an error. */
+  readonly noBuild?: boolean;
 }
 
 /**
  * Makes sure every one of `services` has its image, before anything is created: checks all,
  * then pulls/builds, so a missing builder or image fails the command with nothing changed.
+ * Resolves with each service's image ID afterwards.
  */
-export async function ensureImages(project: Project, services: readonly string[], options: EnsureImagesOptions): Promise<void> {
+export async function ensureImages(project: Project, services: readonly string[], options: EnsureImagesOptions): Promise<Map<string, string>> {
   const { client } = options;
-  const decisions: Array<{ service: string; image: string; decision: PullDecision }> = [];
-  const seen = new Set<string>();
+  const decisions: Array<{ service: string; image: string; decision: PullDecision; id: string | undefined }> = [];
+  const imageOf = new Map<string, string>();
+  const wanted: Array<{ service: string; image: string }> = [];
   for (const name of services) {
     const service = project.services[name] ?? project.disabledServices[name];
     if (service === undefined) continue;
     const image = serviceImageName(project.name, name, service.image);
-    if (seen.has(image)) continue;
-    seen.add(image);
-    const decision = options.build === true && service.build !== undefined ? 'build' : decideImage(service, await imageExists(client, image, options.signal), options.pull);
-    decisions.push({ service: name, image, decision });
+    imageOf.set(name, image);
+    if (!wanted.some((w) => w.image === image)) wanted.push({ service: name, image });
   }
+  const found = await Promise.all(wanted.map(({ image }) => imageId(client, image, options.signal)));
+  wanted.forEach(({ service: name, image }, i) => {
+    const service = project.services[name] ?? project.disabledServices[name]!;
+    const id = found[i];
+    const decision = options.build === true && service.build !== undefined ? 'build' : decideImage(service, id !== undefined, options.pull);
+    decisions.push({ service: name, image, decision, id });
+  });
   for (const { service, image, decision } of decisions) {
     if (decision === 'missing') throw new ComposeError('generic', `No such image: ${image} (service "${service}" has pull_policy never)`);
+    if (decision === 'build' && options.noBuild === true) {
+      throw new ComposeError('generic', `service "${service}" needs its image "${image}" built, but --no-build was given`);
+    }
     if (decision === 'build' && options.builder === undefined) {
       const context = project.services[service]?.build?.context;
       throw new ComposeError(
         'generic',
-        `service "${service}" needs its image "${image}" built, but Berth has no image builder yet: build or import "${image}" first${context !== undefined ? ` (build context ${context})` : ''}, or give the service an image that exists`,
+        `service "${service}" needs its image "${image}" built, but no image builder was given: build or import "${image}" first${context !== undefined ? ` (build context ${context})` : ''}`,
       );
     }
   }
-  for (const { service, image, decision } of decisions) {
+  const ids = new Map<string, string>();
+  for (const { service, image, decision, id } of decisions) {
     if (decision === 'pull') await pullImage(client, image, options.progress, options.signal);
     else if (decision === 'build') await options.builder!.build(project, service, image, { progress: options.progress, signal: options.signal });
+    const now = decision === 'use' ? id : await imageId(client, image, options.signal);
+    if (now !== undefined) ids.set(image, now);
   }
+  const byService = new Map<string, string>();
+  for (const [service, image] of imageOf) {
+    const id = ids.get(image);
+    if (id !== undefined) byService.set(service, id);
+  }
+  return byService;
 }

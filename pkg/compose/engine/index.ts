@@ -9,8 +9,9 @@ export { judgeContainer, waitForService, type ContainerRef, type Verdict, type W
 export { injectionArchive, injectFiles } from './inject.js';
 export { decideImage, ensureImages, pullImage, splitImageReference, type ImageBuilder, type EnsureImagesOptions, type PullDecision } from './images.js';
 export { executePlan, planPhases, type ConvergeOptions, type ConvergeResult, type PlanPhases } from './converge.js';
-export { composeUp, missingEnvironmentSource, DEFAULT_PARALLEL, type UpContext, type UpOptions, type UpResult } from './up.js';
+export { composeUp, missingEnvironmentSource, servicesWithChangedImage, DEFAULT_PARALLEL, type UpContext, type UpOptions, type UpResult } from './up.js';
 export { composeDown, graphFromLabels, planDown, type DownContext, type DownOptions, type DownPlan } from './down.js';
 export { LineSplitter, LogPrinter, logName, streamContainerLogs, type LogPrinterOptions, type StreamLogsOptions } from './logs.js';
 export { composeEach, composeRemove, composeRestart, composeStart, composeStop, removableContainers, type LifecycleContext, type Selection } from './lifecycle.js';
 export { createOneOff, oneOffRequest, type OneOffRequest, type RunOverrides } from './oneoff.js';
+export { buildRequestOptions, engineImageBuilder, type BuildSettings } from './build.js';

@@ -2,12 +2,14 @@
 // project, plan with the pure planner, refuse before touching anything when the plan has errors or
 // an image cannot be had, execute, and for --wait hold until every service is running or healthy.
 
-import type { EngineClient } from '../../client/index.js';
+import type { ContainerSummary, EngineClient } from '../../client/index.js';
 import { ComposeError } from '../errors.js';
 import { buildServiceGraph } from '../graph.js';
+import { LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE } from '../labels.js';
 import type { Project } from '../model.js';
 import { isUpToDate, planConvergence, serviceScale, type ConvergencePlan, type PlanOptions } from '../plan.js';
 import { executePlan, type ConvergeResult } from './converge.js';
+import { engineImageBuilder } from './build.js';
 import { ensureImages, type ImageBuilder } from './images.js';
 import { observeProject, observedState } from './observe.js';
 import { Limiter, settleAll } from './parallel.js';
@@ -25,9 +27,12 @@ export interface UpOptions extends PlanOptions {
   readonly pull?: 'always' | 'missing' | 'never';
   /** Engine calls in flight at once (COMPOSE_PARALLEL_LIMIT). */
   readonly parallel?: number;
+  /** Builds images of services with `build:`; default: the engine's POST /build. */
   readonly builder?: ImageBuilder;
   /** `--build`: build the images of services with `build:` even when they exist. */
   readonly build?: boolean;
+  /** `--no-build`: never build; a missing image of a build service is an error. */
+  readonly noBuild?: boolean;
   /** `-V/--renew-anon-volumes`. */
   readonly renewAnonymousVolumes?: boolean;
 }
@@ -50,11 +55,25 @@ export interface UpResult {
 
 export const DEFAULT_PARALLEL = 8;
 
-/** Services an action touches with a new container (those whose image must exist first). */
-function servicesNeedingImages(plan: ConvergencePlan): string[] {
+/** Services the plan runs containers of (their images must exist; a changed image means recreation). */
+function servicesUsingImages(plan: ConvergencePlan): string[] {
   const out = new Set<string>();
-  for (const action of plan.actions) if (action.kind === 'create-container' || action.kind === 'recreate-container') out.add(action.service);
+  for (const action of plan.actions) {
+    if (action.kind === 'create-container' || action.kind === 'recreate-container' || action.kind === 'start-container' || action.kind === 'keep-container') out.add(action.service);
+  }
   return [...out].sort();
+}
+
+/** Services with a container created from another image than the one the service's image names now (pure). */
+export function servicesWithChangedImage(projectName: string, containers: readonly ContainerSummary[], imageIds: ReadonlyMap<string, string>): string[] {
+  const changed = new Set<string>();
+  for (const c of containers) {
+    if (c.Labels?.[LABEL_PROJECT] !== projectName || c.Labels?.[LABEL_ONEOFF] === 'True') continue;
+    const service = c.Labels?.[LABEL_SERVICE] ?? '';
+    const wanted = imageIds.get(service);
+    if (wanted !== undefined && c.ImageID !== undefined && c.ImageID !== '' && c.ImageID !== wanted) changed.add(service);
+  }
+  return [...changed].sort();
 }
 
 /**
@@ -81,15 +100,27 @@ export function missingEnvironmentSource(project: Project, services: readonly st
 export async function composeUp(project: Project, options: UpOptions, context: UpContext): Promise<UpResult> {
   const { client, progress, signal } = context;
   const observed = await observeProject(client, project.name, signal);
-  const plan = planConvergence(project, observedState(observed), options);
-  for (const warning of plan.warnings) context.warn(warning);
-  if (plan.errors.length > 0) throw new ComposeError('generic', plan.errors.join('; '));
-  const missing = missingEnvironmentSource(project, [...new Set(plan.actions.filter((a) => a.kind === 'start-container').map((a) => a.service))]);
+  const state = observedState(observed);
+  const first = planConvergence(project, state, options);
+  for (const warning of first.warnings) context.warn(warning);
+  if (first.errors.length > 0) throw new ComposeError('generic', first.errors.join('; '));
+  const missing = missingEnvironmentSource(project, [...new Set(first.actions.filter((a) => a.kind === 'start-container').map((a) => a.service))]);
   if (missing !== undefined) throw new ComposeError('generic', missing);
-  const upToDate = isUpToDate(plan);
   progress.start('Running');
   try {
-    await ensureImages(project, servicesNeedingImages(plan), { client, progress, builder: options.builder, signal, pull: options.pull, build: options.build });
+    const imageIds = await ensureImages(project, servicesUsingImages(first), {
+      client,
+      progress,
+      builder: options.builder ?? engineImageBuilder(client),
+      signal,
+      pull: options.pull,
+      build: options.build,
+      noBuild: options.noBuild,
+    });
+    // A pull or build may have moved a service's image on: plan again so its containers are recreated.
+    const imageChanged = servicesWithChangedImage(project.name, observed.containers, imageIds);
+    const plan = imageChanged.length === 0 ? first : planConvergence(project, state, { ...options, imageChanged });
+    const upToDate = isUpToDate(plan);
     const apiVersion = await client.apiVersion({ signal });
     const limiter = new Limiter(options.parallel ?? DEFAULT_PARALLEL);
     const result = await executePlan(project, plan, observed, {
