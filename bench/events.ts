@@ -105,6 +105,8 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
 }
 
 async function main(): Promise<void> {
+  // Output piped into `head` must not kill the bench before it has removed its daemon.
+  process.stdout.on('error', () => undefined);
   const daemon = new TestDaemon('bevb');
   const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
   const subscribers: Subscriber[] = [];
