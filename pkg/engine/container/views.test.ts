@@ -179,7 +179,7 @@ describe('summaryView', () => {
       Names: ['/web'],
       Image: 'nginx:alpine',
       ImageID: `sha256:${'ab'.repeat(32)}`,
-      Command: 'nginx -g daemon off;',
+      Command: "nginx -g 'daemon off;'",
       Created: Math.floor((NOW - 3 * DAY) / 1000),
       Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }],
       Labels: { tier: 'web', env: 'prod', empty: '' },

@@ -70,7 +70,8 @@ export function statusText(record: ContainerRecord, now: number): string {
 
 /** The command column: path and args joined, like Docker's. */
 export function commandText(record: ContainerRecord): string {
-  return [record.path, ...record.args].join(' ');
+  // As dockerd: arguments with spaces are shown in single quotes ("sh -c 'echo hi; sleep 1'").
+  return [record.path, ...record.args.map((arg) => (arg.includes(' ') ? `'${arg}'` : arg))].join(' ');
 }
 
 function networksView(record: ContainerRecord): Record<string, unknown> {
