@@ -79,6 +79,19 @@ async function engineId(dataRoot: string): Promise<string> {
   return id;
 }
 
+/** /info's RegistryConfig: loopback is always insecure; daemon-given registries by CIDR or name. */
+function registryConfig(insecure: readonly string[]): Record<string, unknown> {
+  const cidrs = ['127.0.0.0/8', '::1/128', ...insecure.filter((entry) => /^[\d.]+\/\d+$/.test(entry))];
+  const names = insecure.filter((entry) => !/^[\d.]+\/\d+$/.test(entry));
+  return {
+    AllowNondistributableArtifactsCIDRs: null,
+    AllowNondistributableArtifactsHostnames: null,
+    InsecureRegistryCIDRs: cidrs,
+    IndexConfigs: Object.fromEntries(names.map((name) => [name, { Name: name, Mirrors: [], Secure: false, Official: false }])),
+    Mirrors: null,
+  };
+}
+
 export class Engine {
   readonly events: EventBus;
   readonly layers: LayerStore;
@@ -370,7 +383,7 @@ export class Engine {
       OSType: 'linux',
       Architecture: os.machine(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: { AllowNondistributableArtifactsCIDRs: null, AllowNondistributableArtifactsHostnames: null, InsecureRegistryCIDRs: ['127.0.0.0/8', '::1/128'], IndexConfigs: {}, Mirrors: null },
+      RegistryConfig: registryConfig(this.config.insecureRegistries ?? []),
       NCPU: os.cpus().length,
       MemTotal: os.totalmem(),
       GenericResources: null,

@@ -24,6 +24,7 @@ export interface DaemonConfig {
   logOpts: Record<string, string>;
   /** Undefined: the network manager's defaults (Docker's pools). */
   addressPools: AddressPoolSpec[] | undefined;
+  insecureRegistries: string[];
   debug: boolean;
   logLevel: LogLevel;
   pidfile: string | undefined;
@@ -111,6 +112,7 @@ export function mergeDaemonConfig(flags: DaemonFile, file: DaemonFile, defaults:
     logDriver: merged['log-driver'] ?? 'json-file',
     logOpts: merged['log-opts'] ?? {},
     addressPools: merged['default-address-pools'],
+    insecureRegistries: merged['insecure-registries'] ?? [],
     debug,
     logLevel: (merged['log-level'] as LogLevel | undefined) ?? 'info',
     pidfile: merged.pidfile,
@@ -146,6 +148,7 @@ function valuesByKey(config: DaemonConfig): Record<DaemonKey, unknown> {
     'log-driver': config.logDriver,
     'log-opts': config.logOpts,
     'default-address-pools': config.addressPools,
+    'insecure-registries': config.insecureRegistries,
     debug: config.debug,
     'log-level': config.logLevel,
     pidfile: config.pidfile,

@@ -35,6 +35,8 @@ export interface DaemonFile {
   'log-driver'?: string;
   'log-opts'?: Record<string, string>;
   'default-address-pools'?: AddressPoolSpec[];
+  /** Registries reached over plain http (HOST:PORT, HOST or CIDR); loopback ones always are. */
+  'insecure-registries'?: string[];
   debug?: boolean;
   'log-level'?: string;
   pidfile?: string;
@@ -56,6 +58,7 @@ export const FLAG_NAMES: Readonly<Record<DaemonKey, string>> = {
   'log-driver': '--log-driver',
   'log-opts': '--log-opt',
   'default-address-pools': '--default-address-pool',
+  'insecure-registries': '--insecure-registry',
   debug: '--debug',
   'log-level': '--log-level',
   pidfile: '--pidfile',
@@ -90,6 +93,7 @@ export const DAEMON_FILE_SCHEMA: JSONSchemaType<DaemonFile> = {
         properties: { base: nonEmpty, size: { type: 'integer', minimum: 1, maximum: 30 } },
       },
     },
+    'insecure-registries': { type: 'array', items: nonEmpty, nullable: true },
     debug: { type: 'boolean', nullable: true },
     'log-level': { type: 'string', enum: [...LOG_LEVELS], nullable: true },
     pidfile: { ...nonEmpty, nullable: true },
