@@ -43,6 +43,9 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** Reads the compose-level flags (and their COMPOSE_* variables). */
 export function composeOptions(flags: Flags, env: NodeJS.ProcessEnv): ComposeOptions {
+  // Accepted by the parser so the message is ours rather than "unknown flag"; neither mode exists yet.
+  if (flags.bool('dry-run')) throw new StatusError(1, '--dry-run is not supported by berth compose yet');
+  if (flags.bool('compatibility')) throw new StatusError(1, '--compatibility (compose v1 container names) is not supported by berth compose');
   const progress = (flags.string('progress') ?? env.COMPOSE_PROGRESS ?? 'auto') as ProgressMode;
   if (!PROGRESS_MODES.includes(progress)) throw new StatusError(1, `unsupported --progress value "${progress}"`);
   const ansi = (flags.string('ansi') ?? env.COMPOSE_ANSI ?? 'auto') as AnsiMode;
