@@ -135,7 +135,8 @@ describe('compose commands', () => {
   test('ps, ls, images, port and top print compose\'s tables', async () => {
     const ps = await compose(['ps']);
     expect(ps.stdout.split('\n')[0]).toMatch(/^NAME +IMAGE +COMMAND +SERVICE +CREATED +STATUS +PORTS$/);
-    expect(ps.stdout).toMatch(/^shop-web-1 +busybox +"sh -c echo web list…" +web +.* ago +Up .* +0\.0\.0\.0:8088->80\/tcp$/m);
+    // dockerd's Command quotes arguments that hold spaces: sh -c 'echo web listening; …'.
+    expect(ps.stdout).toMatch(/^shop-web-1 +busybox +"sh -c 'echo web lis…" +web +.* ago +Up .* +0\.0\.0\.0:8088->80\/tcp$/m);
     expect((await compose(['ps', '--services'])).stdout).toBe('db\nweb\n');
     const json = (await compose(['ps', '--format', 'json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { Name: string; Service: string; State: string; Project: string });
     expect(json.map((c) => [c.Name, c.Service, c.State, c.Project])).toEqual([
@@ -205,6 +206,22 @@ services:
     expect((await compose(['up', '-d', 'worker'], { cwd: jobs })).code).toBe(0);
     expect(await compose(['wait', 'worker'], { cwd: jobs })).toMatchObject({ code: 7 });
     expect((await compose(['down', '-t', '0'], { cwd: jobs })).code).toBe(0);
+  });
+
+  test('logs -f follows a restarted container and ends once the service is stopped', async () => {
+    const follower = spawn(process.execPath, [BERTH, 'compose', 'logs', '-f', '--no-color', 'db'], { cwd: dir, env: daemon.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    follower.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const exited = new Promise<number>((resolve) => follower.on('close', (code) => resolve(code ?? -1)));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect((await compose(['restart', '-t', '1', 'db'])).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect((await compose(['stop', '-t', '1', 'db'])).code).toBe(0);
+    const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-2), 8000))]);
+    follower.kill();
+    expect(code).toBe(0);
+    expect(text.match(/^db-1 {2}\| db ready$/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect((await compose(['up', '-d'])).code).toBe(0);
   });
 
   test('config and version; unknown commands and services fail like compose', async () => {

@@ -25,13 +25,58 @@ export const logs: ComposeRunner = async (context, args, flags) => {
     until: timestampFlag(flags.string('until'), now),
     timestamps: flags.bool('timestamps'),
   };
-  await settleAll(
-    containers.map(async (c) => {
-      const tty = (await client.containers.inspect(c.Id)).Config.Tty === true;
-      await streamContainerLogs(client, c.Id, logName(c), tty, printer, options);
-    }),
-  );
+  const controller = new AbortController();
+  const stream = async (id: string, name: string, since?: string): Promise<void> => {
+    const tty = (await client.containers.inspect(id)).Config.Tty === true;
+    const signal = options.follow ? controller.signal : undefined;
+    await streamContainerLogs(client, id, name, tty, printer, since === undefined ? { ...options, signal } : { ...options, since, tail: 'all', signal });
+  };
+  if (!options.follow) {
+    await settleAll(containers.map((c) => stream(c.Id, logName(c))));
+    return;
+  }
+  // -f also follows containers (re)started while we watch, as compose's monitor does, and ends once
+  // nothing has run for a moment (a restart's stop and start come within it).
+  const services = new Set(args);
+  const active = new Set<string>();
+  let failure: unknown;
+  let idle: NodeJS.Timeout | undefined;
+  const follow = (id: string, name: string, since?: string): void => {
+    if (active.has(id)) return;
+    active.add(id);
+    if (idle !== undefined) clearTimeout(idle);
+    void stream(id, name, since)
+      .catch((err: unknown) => {
+        failure ??= err;
+        controller.abort();
+      })
+      .finally(() => {
+        active.delete(id);
+        if (active.size === 0) idle = setTimeout(() => controller.abort(), FOLLOW_GRACE_MS);
+      });
+  };
+  const watcher = (async () => {
+    const startedSince = String(Math.floor(now / 1000));
+    for await (const event of client.events({ since: startedSince, filters: { type: ['container'], event: ['start'], label: [projectFilter(name)] }, signal: controller.signal })) {
+      const attributes = event.Actor?.Attributes ?? {};
+      if (attributes['com.docker.compose.oneoff'] === 'True') continue;
+      if (services.size > 0 && !services.has(attributes[LABEL_SERVICE] ?? '')) continue;
+      if (project !== undefined && args.length === 0 && project.services[attributes[LABEL_SERVICE] ?? ''] === undefined) continue;
+      const id = event.Actor?.ID ?? '';
+      const labels = { ...attributes };
+      follow(id, logName({ Id: id, Names: [`/${attributes.name ?? id}`], Labels: labels }), String(event.time));
+    }
+  })();
+  for (const c of containers) follow(c.Id, logName(c));
+  if (containers.length === 0) idle = setTimeout(() => controller.abort(), FOLLOW_GRACE_MS);
+  await watcher.catch((err: unknown) => {
+    if (!controller.signal.aborted) throw err;
+  });
+  if (failure !== undefined) throw failure;
 };
+
+/** How long `logs -f` waits, once no container runs, for one to start again before it ends. */
+const FOLLOW_GRACE_MS = 2000;
 
 /** `2006-01-02 15:04:05.000000` in local time, as compose prints event times. */
 function eventTime(timeNano: number | undefined, time: number): string {
