@@ -143,7 +143,8 @@ export async function composeDown(projectName: string, project: Project | undefi
         progress.on({ id, status: 'done', text: done });
       } catch (err) {
         if (isNotFound(err)) progress.on({ id, status: 'warning', text: 'Warning: No resource found to remove' });
-        else if (isConflict(err) && !id.startsWith('Container')) progress.on({ id, status: 'warning', text: 'Resource is still in use' });
+        // Still used by another container: dockerd answers 403 for networks, 409 for volumes and images.
+        else if ((isConflict(err) || (err as { code?: string }).code === 'forbidden') && !id.startsWith('Container')) progress.on({ id, status: 'warning', text: 'Resource is still in use' });
         else {
           progress.on({ id, status: 'error', text: 'Error', details: (err as Error).message });
           throw err;
