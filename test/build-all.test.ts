@@ -1,4 +1,4 @@
-// Issue 5 acceptance 1: test/fixtures/build-all (every Dockerfile instruction, three stages) built
+// Issue 5 acceptance 1: test/fixtures/build-all (every Dockerfile instruction, four stages) built
 // by the real docker CLI (DOCKER_BUILDKIT=0) and by `berth build` against berthd: first build,
 // no-change rebuild (every step "Using cache", under 10% of the first build's time) and a rebuild
 // after one copied file changed (cached up to that step, rebuilt from it on); then the image's
@@ -84,7 +84,7 @@ describe('build-all fixture', () => {
       const again = await docker(['build', '-t', 'build-all:docker', '--label', 'org.example.built-by=test', context]);
       expect(again.code, again.stderr).toBe(0);
       const rebuilt = committingSteps(again.stdout);
-      expect(rebuilt.length).toBe(34);
+      expect(rebuilt.length).toBe(38);
       expect(rebuilt.filter((step) => !cached(step)).map((step) => step.text)).toEqual([]);
       expect(again.stdout).not.toContain('Running in');
       expect(/Successfully built ([0-9a-f]{12})/.exec(again.stdout)![1]).toBe(firstId);
@@ -137,7 +137,8 @@ describe('build-all fixture', () => {
       'readlink /opt/out/version-link',
       'stat -c %u:%g /opt/out/greeting.txt',
       'stat -c %a /usr/local/bin/main.sh',
-      'cat /usr/local/bin/settings.conf /etc/motd /opt/payload/nested/file.txt /opt/payload/top.txt /opt/hello.txt',
+      'cat /usr/local/bin/settings.conf /etc/motd /opt/payload/nested/file.txt /opt/payload/top.txt /opt/hello.txt /opt/out/proxy.txt',
+      'ls /opt/scripts; /opt/tools/busybox true && echo tools-ok',
       'ls /opt/app',
       'id -u; pwd; echo $APP_NAME',
       'test -e /opt/app/debug.bak || echo no-debug-bak',
@@ -156,6 +157,10 @@ describe('build-all fixture', () => {
       'inside the tarball',
       'top',
       'hello again from ADD',
+      'proxy=none',
+      'main.sh',
+      'settings.conf',
+      'tools-ok',
       'config',
       'keep.bak',
       'main.sh',
@@ -178,11 +183,12 @@ describe('build-all fixture', () => {
   });
 
   test('berth build: full build, cached rebuild, build args and unused-arg warning', async () => {
-    const args = ['build', '-t', 'build-all:berth', '--build-arg', 'GREETING=hey', '--build-arg', 'UNUSED=1', context];
+    const args = ['build', '-t', 'build-all:berth', '-t', 'build-all:berth2', '--build-arg', 'GREETING=hey', '--build-arg', 'UNUSED=1', '--build-arg', 'http_proxy=http://proxy.invalid:3128', context];
     const first = await berth(['build', '--no-cache', ...args.slice(1)]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^Sending build context to Docker daemon {2}\d/);
     expect(first.stdout).toContain('[Warning] One or more build-args [UNUSED] were not consumed');
+    expect(first.stdout).toContain('Successfully tagged build-all:berth\nSuccessfully tagged build-all:berth2\n');
     expect(committingSteps(first.stdout).filter(cached)).toEqual([]);
     const cachedRuns: number[] = [];
     for (let round = 0; round < 3; round++) {
@@ -193,8 +199,15 @@ describe('build-all fixture', () => {
     }
     const again = { ms: Math.min(...cachedRuns) };
     const startup = await berth(['--version']);
-    const greeting = await daemon.docker(['run', '--rm', 'build-all:berth']);
-    expect(greeting.stdout).toBe('hey from the build stage\n');
+    const greeting = await daemon.docker(['run', '--rm', 'build-all:berth', 'cat /opt/out/greeting.txt /opt/out/proxy.txt']);
+    expect(greeting.stdout).toBe('hey from the build stage\nproxy=http://proxy.invalid:3128\n');
+    // A predefined proxy arg reaches RUN but neither its history nor its cache key.
+    const buildStage = await berth(['build', '-q', '--target', 'build', '--build-arg', 'GREETING=hey', '--build-arg', 'http_proxy=http://proxy.invalid:3128', context]);
+    expect(buildStage.stdout.trim()).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const history = await daemon.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', buildStage.stdout.trim()]);
+    expect(history.stdout).not.toContain('proxy.invalid');
+    // GREETING is an ENV by then (ENV wins over ARG), so only VERSION is an argument of the RUN.
+    expect(history.stdout).toContain('|1 VERSION=1.0 /bin/sh -c echo "proxy=${http_proxy:-none}" > /out/proxy.txt');
     Object.assign(timings, { berthFirst: Math.round(first.ms), berthCached: Math.round(again.ms), berthCachedRuns: cachedRuns.map(Math.round), berthVersionStartup: Math.round(startup.ms) });
     timings.berthCachedRatio = Number((again.ms / first.ms).toFixed(3));
     expect(again.ms).toBeLessThan(first.ms * 0.1);
