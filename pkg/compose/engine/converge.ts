@@ -12,7 +12,7 @@ import { buildServiceGraph, type DependencyEdge } from '../graph.js';
 import { LABEL_CONTAINER_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE } from '../labels.js';
 import type { Project } from '../model.js';
 import { volumesOf } from '../mounts.js';
-import type { ConvergencePlan, PlanAction } from '../plan.js';
+import { serviceScale, type ConvergencePlan, type PlanAction } from '../plan.js';
 import { injectFiles } from './inject.js';
 import { summaryName, type ObservedProject } from './observe.js';
 import { inDependencyOrder, Limiter, settleAll } from './parallel.js';
@@ -243,7 +243,7 @@ export async function executePlan(project: Project, plan: ConvergencePlan, obser
     for (const action of actions) if (action.kind === 'keep-container') progress.on({ id: containerId(action.containerName), status: 'done', text: 'Running' });
     const starts = actions.filter((a): a is ActionOf<'start-container'> => a.kind === 'start-container');
     if (starts.length === 0) return;
-    await waitForDependencies(service, starts[0]!.waitFor, containers, options);
+    await waitForDependencies(service, starts[0]!.waitFor, containers, { ...options, project });
     const { injections } = volumesOf(project, project.services[service]!);
     const byNumber = new Map(containers.of(service).map((c) => [c.number, c]));
     await settleAll(
@@ -274,12 +274,14 @@ export async function connectExtraNetworks(
 }
 
 /** Waits for the conditions `service` depends on (service_healthy, service_completed_successfully). */
-async function waitForDependencies(service: string, edges: readonly DependencyEdge[], containers: ServiceContainers, options: ConvergeOptions): Promise<void> {
+async function waitForDependencies(service: string, edges: readonly DependencyEdge[], containers: ServiceContainers, options: ConvergeOptions & { project?: Project }): Promise<void> {
   await settleAll(
     edges.map(async (edge) => {
       const refs = containers.of(edge.to);
       if (refs.length === 0) {
-        if (edge.required) throw new ComposeError('generic', `${service} is missing dependency ${edge.to}`);
+        // A dependency scaled to zero is not waited for (compose's shouldWaitForDependency).
+        const dependency = options.project?.services[edge.to];
+        if (edge.required && (dependency === undefined || serviceScale(dependency) > 0)) throw new ComposeError('generic', `${service} is missing dependency ${edge.to}`);
         return;
       }
       if (edge.condition === 'service_started') return;
