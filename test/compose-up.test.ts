@@ -365,6 +365,60 @@ ${extra}`;
     expect(await containers('conv')).toEqual([]);
   });
 
+  test('external network and volume, named network aliases, bind and tmpfs mounts, restart policy, --no-deps', async () => {
+    expect((await daemon.request('POST', '/networks/create', { Name: 'shared-net' })).status).toBe(201);
+    expect((await daemon.request('POST', '/volumes/create', { Name: 'shared-vol' })).status).toBe(201);
+    const dir = writeProject('wired', `
+services:
+  api:
+    image: busybox
+    init: true
+    command: sleep 300
+    restart: on-failure:3
+    networks:
+      back: { aliases: [backend] }
+      outside: {}
+    volumes:
+      - shared:/shared
+      - ./conf:/conf:ro
+    tmpfs: [/scratch]
+  client:
+    image: busybox
+    init: true
+    command: sleep 300
+    depends_on: [api]
+    networks: [back]
+networks:
+  back: {}
+  outside: { external: true, name: shared-net }
+volumes:
+  shared: { external: true, name: shared-vol }
+`, { 'conf/app.ini': 'mode=test\n' });
+    const up = await compose(dir, ['up', '-d', '--no-deps', 'client']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(Object.keys(await idsByName('wired'))).toEqual(['wired-client-1']);
+    expect((await compose(dir, ['up', '-d'])).code).toBe(0);
+    const inspect = (await daemon.request('GET', '/containers/wired-api-1/json')).json<{
+      HostConfig: { RestartPolicy: { Name: string; MaximumRetryCount: number }; Tmpfs: Record<string, string> };
+      NetworkSettings: { Networks: Record<string, unknown> };
+      Mounts: Array<{ Type: string; Name?: string; Destination: string; RW: boolean }>;
+    }>();
+    expect(inspect.HostConfig.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 3 });
+    expect(Object.keys(inspect.HostConfig.Tmpfs)).toEqual(['/scratch']);
+    expect(Object.keys(inspect.NetworkSettings.Networks).sort()).toEqual(['shared-net', 'wired_back']);
+    expect(inspect.Mounts.find((m) => m.Destination === '/shared')).toMatchObject({ Type: 'volume', Name: 'shared-vol' });
+    expect(inspect.Mounts.find((m) => m.Destination === '/conf')).toMatchObject({ Type: 'bind', RW: false });
+    const reach = await compose(dir, ['exec', '-T', 'client', 'sh', '-c', 'ping -c 1 -W 2 backend >/dev/null && ping -c 1 -W 2 api >/dev/null && echo reachable']);
+    expect(reach.stdout).toBe('reachable\n');
+    expect((await compose(dir, ['exec', '-T', 'api', 'cat', '/conf/app.ini'])).stdout).toBe('mode=test\n');
+    expect((await compose(dir, ['down', '-v', '-t', '0'])).code).toBe(0);
+    // External resources are not the project's to remove.
+    expect((await daemon.request('GET', '/networks/shared-net')).status).toBe(200);
+    expect((await daemon.request('GET', '/volumes/shared-vol')).status).toBe(200);
+    await daemon.request('DELETE', '/networks/shared-net');
+    await daemon.request('DELETE', '/volumes/shared-vol');
+  });
+
   test('a recreated container keeps its anonymous volume; -V renews it', async () => {
     const dir = writeProject('anon', yaml().replace('command: sleep 300\n  db', 'command: sleep 300\n    volumes: [/data]\n  db'));
     expect((await compose(dir, ['up', '-d', 'web'])).code).toBe(0);
