@@ -224,6 +224,24 @@ services:
     expect((await compose(['up', '-d'])).code).toBe(0);
   });
 
+  test('--progress tty redraws a live line per resource; json prints one object per event', async () => {
+    const tiny = path.join(scratch, 'tiny');
+    mkdirSync(tiny, { recursive: true });
+    writeFileSync(path.join(tiny, 'compose.yaml'), 'services:\n  one: { image: busybox, init: true, command: sleep 300 }\n  two: { image: busybox, init: true, command: sleep 300 }\n');
+    const tty = await compose(['--progress', 'tty', '--ansi', 'never', 'up', '-d'], { cwd: tiny });
+    expect(tty.code).toBe(0);
+    const ESC = '\u001b';
+    expect(tty.stderr).toContain(`${ESC}[?25l`);
+    expect(tty.stderr).toContain('[+] Running 3/3');
+    const finalFrame = tty.stderr.split('[+] Running').at(-1)!;
+    expect(finalFrame).toMatch(/ ✔ Network tiny_default {2,}Created +\d+\.\ds/);
+    expect(finalFrame).toMatch(/ ✔ Container tiny-one-1 {2,}Started +\d+\.\ds/);
+    const json = await compose(['--progress', 'json', 'down', '-t', '0'], { cwd: tiny });
+    const messages = json.stderr.trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string; text: string });
+    expect(messages).toContainEqual({ id: 'Container tiny-two-1', status: 'Done', text: 'Removed' });
+    expect(messages).toContainEqual({ id: 'Network tiny_default', status: 'Working', text: 'Removing' });
+  });
+
   test('config and version; unknown commands and services fail like compose', async () => {
     expect((await compose(['config', '--services'])).stdout).toBe('db\nweb\n');
     expect((await compose(['version'])).stdout).toMatch(/^Berth Compose version v\d+\.\d+\.\d+/);
