@@ -92,7 +92,7 @@ describe('dockerode against berthd', () => {
     expect(top.Titles).toContain('PID');
     expect(top.Processes.some((row: string[]) => row.at(-1)?.includes('sleep 1000'))).toBe(true);
     const stats = await container.stats({ stream: false });
-    expect(stats.pids_stats.current).toBe(1);
+    expect(stats.pids_stats?.current).toBe(1);
     expect(stats.memory_stats.usage).toBeGreaterThan(0);
     expect(stats.precpu_stats.cpu_usage).toBeDefined();
     await container.stop({ t: 1 });
@@ -115,13 +115,13 @@ describe('dockerode against berthd', () => {
     const extract = tar.extract();
     const files: Record<string, string> = {};
     extract.on('entry', (header, stream, next) => {
-      void collect(stream).then((data) => {
+      void collect(stream as unknown as NodeJS.ReadableStream).then((data) => {
         files[header.name] = data.toString();
         next();
       });
     });
     archive.pipe(extract);
-    await new Promise((resolve) => extract.on('finish', resolve));
+    await new Promise<void>((resolve) => extract.on('finish', () => resolve()));
     expect(files).toEqual({ 'put.txt': 'put through the API\n' });
     await container.remove({ force: true });
   });

@@ -22,7 +22,9 @@ function makeTar(entries: TarEntry[]): Promise<Buffer> {
   pack.finalize();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pack.on('data', (chunk: unknown) => {
+      chunks.push(chunk as Buffer);
+    });
     pack.on('end', () => resolve(Buffer.concat(chunks)));
     pack.on('error', reject);
   });
