@@ -9,7 +9,7 @@ import { join, posix, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { InvalidArgumentError } from '../errdefs/index.js';
-import { isExcluded, parseDockerignore, type IgnorePattern } from '../engine/build/dockerignore.js';
+import { isExcluded, parseDockerignore, type IgnorePattern } from '../dockerignore/index.js';
 import type { Abortable } from './containers.js';
 import { readJsonStream } from './json-stream.js';
 import type { Transport } from './transport.js';

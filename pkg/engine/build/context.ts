@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../errdefs/index.js';
 import { decompressed, drainBody, peek, readTarEntries, type TarEntryBody, type TarHeader } from '../snapshot/index.js';
-import { isExcluded, parseDockerignore } from './dockerignore.js';
+import { isExcluded, parseDockerignore } from '../../dockerignore/index.js';
 
 export type ContextEntryType = 'file' | 'directory' | 'symlink';
 

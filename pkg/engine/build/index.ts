@@ -5,4 +5,4 @@ export type { BuildOptions, BuilderDeps } from './session.js';
 export { RunFailedError, type BuildOutput, type RunLimits } from './containers.js';
 export { parseStages, parseTrigger, type Dockerfile, type Instruction, type Stage } from './instructions.js';
 export { parseDockerfile, DockerfileParseError, type DockerfileNode, type ParsedDockerfile } from './parser.js';
-export { parseDockerignore, isExcluded, type IgnorePattern } from './dockerignore.js';
+export { parseDockerignore, isExcluded, type IgnorePattern } from '../../dockerignore/index.js';

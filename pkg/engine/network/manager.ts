@@ -306,7 +306,7 @@ export class NetworkManager {
       if (network.predefined) throw new ForbiddenError(`${network.name} is a pre-defined network and cannot be removed`);
       const users = [...new Set([...Object.keys(network.endpoints), ...inUse(network)])];
       if (users.length > 0) {
-        throw new ConflictError(`error while removing network: network ${network.name} id ${network.id} has active endpoints (${users.map((u) => u.slice(0, 12)).join(', ')})`);
+        throw new ForbiddenError(`error while removing network: network ${network.name} id ${network.id} has active endpoints (${users.map((u) => u.slice(0, 12)).join(', ')})`);
       }
       this.dns.close(network.ipam.Config[0].Gateway);
       await ip.deleteLink(network.bridge);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isExcluded, parseDockerignore } from './dockerignore.js';
+import { isExcluded, parseDockerignore } from './matcher.js';
 
 const excluded = (patterns: string, path: string): boolean => isExcluded(parseDockerignore(patterns), path);
 
