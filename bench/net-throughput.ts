@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     await daemon.start();
     await daemon.importBusybox();
     const docker = (args: string[]): string => {
-      const result = spawnSync(process.execPath, [`${process.cwd()}/dist/cmd/berth/main.js`, ...args], { env: daemon.env, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [`${process.cwd()}/dist/cli/main.js`, ...args], { env: daemon.env, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`berth ${args.join(' ')}: ${result.stderr}`);
       return result.stdout;
     };
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const bridge: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       // busybox's `time` measures inside the container, so the exec's own cost is left out.
-      const result = spawnSync(process.execPath, [`${process.cwd()}/dist/cmd/berth/main.js`, 'exec', 'client', 'time', 'wget', '-q', '-O', '/dev/null', 'http://server/big'], { env: daemon.env, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [`${process.cwd()}/dist/cli/main.js`, 'exec', 'client', 'time', 'wget', '-q', '-O', '/dev/null', 'http://server/big'], { env: daemon.env, encoding: 'utf8' });
       const match = /real\s+(\d+)m\s*([\d.]+)s/.exec(result.stderr);
       if (result.status !== 0 || !match) throw new Error(`exec wget: ${result.stderr}`);
       bridge.push((Number(match[1]) * 60 + Number(match[2])) * 1000);

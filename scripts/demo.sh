@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
-berth() { node dist/cmd/berth/main.js "$@"; }
+berth() { node dist/cli/main.js "$@"; }
 export DOCKER_HOST=unix:///run/berth/berth.sock
 
 if ! berth version >/dev/null 2>&1; then

@@ -213,7 +213,7 @@ describe.skipIf(!existsSync(DOCKER))('docker commit, diff, export, history and s
     expect(verbose.stdout).toMatch(/Images space usage:\n\nREPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\s+SHARED SIZE\s+UNIQUE SIZE\s+CONTAINERS\n/);
     expect(verbose.stdout).toMatch(/\ngreeter\s+v1\s+[0-9a-f]{12}\s+.+\s+1\.99MB\s+1\.986MB\s+10B\s+0\n/);
     expect(verbose.stdout).toMatch(/\nLocal Volumes space usage:\n\nVOLUME NAME\s+LINKS\s+SIZE\nexpvol\s+1\s+2B\n/);
-    expect(verbose.stdout).toMatch(/\n[0-9a-f]{12}\s+busybox\s+"sh -c echo committe…"\s+0\s+10B\s+/);
+    expect(verbose.stdout).toMatch(/\n[0-9a-f]{12}\s+busybox\s+"sh -c 'echo committ…"\s+0\s+10B\s+/);
 
     const volumesOnly = (await daemon.request('GET', '/v1.50/system/df?type=volume')).json<Record<string, unknown>>();
     expect(volumesOnly).toMatchObject({ LayersSize: 0, Images: null, Containers: null, BuildCache: null });

@@ -18,12 +18,12 @@ function findRepo(): string {
 
 export const REPO = findRepo();
 export const BERTHD = path.join(REPO, 'dist/cmd/berthd/main.js');
-export const BERTH = path.join(REPO, 'dist/cmd/berth/main.js');
+export const BERTH = path.join(REPO, 'dist/cli/main.js');
 export const DOCKER = '/usr/local/bin/docker';
 
 /** Throws unless `npm run build` has produced the daemon and the monitor. */
 export function requireBuild(): void {
-  for (const file of [BERTHD, path.join(REPO, 'dist/native/berth-monitor')]) {
+  for (const file of [BERTHD, BERTH, path.join(REPO, 'dist/native/berth-monitor')]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before the integration tests`);
   }
 }
