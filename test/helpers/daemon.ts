@@ -3,7 +3,7 @@
 // monitors, mounts, dirs) by pid and by path, never by name.
 
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -34,6 +34,8 @@ export function busyboxRootfs(): string {
   if (!busyboxTar) {
     const out = path.join('/tmp', `berth-test-busybox-${process.pid}.tar`);
     busyboxTar = execFileSync(path.join(REPO, 'test/fixtures/make-busybox-rootfs.sh'), [out], { encoding: 'utf8' }).trim();
+    // One tarball per test process, removed when the process ends.
+    process.once('exit', () => rmSync(out, { force: true }));
   }
   return busyboxTar;
 }
