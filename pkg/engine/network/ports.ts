@@ -34,7 +34,8 @@ function parsePortKey(key: string): { port: number; protocol: 'tcp' | 'udp' } {
 }
 
 function parseHostPort(text: string | undefined, key: string): { start: number; end: number } {
-  if (text === undefined || text === '') return { start: 0, end: 0 };
+  // "" and "0" both ask for a port the daemon picks (testcontainers sends "0").
+  if (text === undefined || text === '' || text === '0') return { start: 0, end: 0 };
   const match = /^(\d+)(?:-(\d+))?$/.exec(text);
   if (!match) throw new InvalidArgumentError(`invalid hostPort: ${text} (for ${key})`);
   const start = Number(match[1]);
