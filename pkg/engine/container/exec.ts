@@ -69,12 +69,19 @@ export class ExecService {
    * Starts the process. `attach` receives the monitor connection (its output is the process's
    * output in Docker's frames unless tty) before the process runs, so no output is lost.
    */
-  async start(id: string, options: { tty?: boolean; consoleSize?: [number, number] | null }, attach?: (flags: AttachFlags, socket: Socket) => void): Promise<void> {
+  /** Throws what start would throw before doing anything (the API answers these before hijacking). */
+  checkStartable(id: string): void {
     const exec = this.find(id);
     if (exec.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
+    const record = this.containers.find(exec.containerId).record;
+    if (!record.state.Running) throw new ConflictError(`container ${record.id} is not running`);
+  }
+
+  async start(id: string, options: { tty?: boolean; consoleSize?: [number, number] | null }, attach?: (flags: AttachFlags, socket: Socket) => void): Promise<void> {
+    this.checkStartable(id);
+    const exec = this.find(id);
     const handle = this.containers.find(exec.containerId);
     const record = handle.record;
-    if (!record.state.Running) throw new ConflictError(`container ${record.id} is not running`);
     exec.started = true;
     const { deps } = this.containers;
     const rootfs = await deps.rootfs.mount(record.id);

@@ -8,7 +8,7 @@ import { DEFAULT_DETACH_KEYS, bridge, parseDetachKeys, startHijack } from '../hi
 import type { RequestContext } from '../http.js';
 import type { Route } from '../router.js';
 import { execCreateSchema, strSliceValue, validateBody } from '../schemas.js';
-import { streamContentType } from './containers.js';
+import { frame, streamContentType } from './containers.js';
 
 interface ExecStartBody {
   Detach?: boolean;
@@ -35,11 +35,21 @@ export function execRoutes(engine: Engine): Route[] {
       ctx.send(200);
       return;
     }
-    let attached: Socket | undefined;
-    await execs.start(ctx.params.id, { tty, consoleSize: body.ConsoleSize ?? null }, (_flags, socket) => {
-      attached = socket;
-    });
+    // Answer (101) before the process starts, as dockerd does: a client that reads the response
+    // head through a buffer (docker-py) would otherwise swallow output sent along with it.
+    execs.checkStartable(ctx.params.id);
     const { client, leftover } = await startHijack(ctx, streamContentType(ctx, tty));
+    let attached: Socket | undefined;
+    try {
+      await execs.start(ctx.params.id, { tty, consoleSize: body.ConsoleSize ?? null }, (_flags, socket) => {
+        attached = socket;
+      });
+    } catch (err) {
+      // Too late for a status code: the reason goes into the stream, as dockerd writes it.
+      const text = Buffer.from(`${err instanceof Error ? err.message : String(err)}\r\n`);
+      client.end(tty ? text : frame(1, text));
+      return;
+    }
     if (!attached) {
       client.end();
       return;
