@@ -306,6 +306,13 @@ describe('hasSwapAccounting and existingCgroupDirs', () => {
     expect(await hasSwapAccounting({ version: 1, v1: {} })).toBe(false);
   });
 
+  test('v2: swap accounting follows memory.swap.max in the daemon\'s own cgroup', async () => {
+    const tree = await v2({ cgroupPath: '/system.slice/berthd.service' });
+    expect(await hasSwapAccounting(tree.layout, '/system.slice/berthd.service')).toBe(true);
+    const without = await v2({ cgroupPath: '/system.slice/berthd.service', overrides: { 'memory.swap.max': null } });
+    expect(await hasSwapAccounting(without.layout, '/system.slice/berthd.service')).toBe(false);
+  });
+
   test('lists the container\'s cgroup dir under each hierarchy that has it', async () => {
     const tree = await v1({ controllers: ['memory', 'pids'] });
     const dirs = await existingCgroupDirs(tree.layout, CONTAINER_CGROUP);

@@ -45,13 +45,17 @@ export async function readCgroupLayout(): Promise<CgroupLayout> {
 }
 
 /** Whether the memory controller can limit swap (memory.memsw.* on v1, memory.swap.max on v2). */
-export async function hasSwapAccounting(layout: CgroupLayout): Promise<boolean> {
+export async function hasSwapAccounting(layout: CgroupLayout, selfCgroup?: string): Promise<boolean> {
   try {
     if (layout.version === 1) {
       if (!layout.v1.memory) return false;
       await readFile(path.join(layout.v1.memory, 'memory.memsw.limit_in_bytes'));
       return true;
     }
+    // v2: the root cgroup has no memory.swap.max; look in our own (non-root) cgroup.
+    const own = selfCgroup ?? /^0::(.*)$/m.exec(await readFile('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
+    if (own === '/') return true;
+    await readFile(path.join(layout.unified ?? '/sys/fs/cgroup', own, 'memory.swap.max'));
     return true;
   } catch {
     return false;
