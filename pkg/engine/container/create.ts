@@ -251,6 +251,9 @@ export function normalizeCreate(request: CreateRequest, image: ImageDefaults, li
   const requestHost = request.HostConfig ?? {};
   checkResources(requestHost, limits, warnings);
   checkNetworkModeConflicts(request, requestHost, warnings);
+  if (requestHost.CgroupnsMode && !['host', 'private'].includes(requestHost.CgroupnsMode)) {
+    throw new InvalidArgumentError(`invalid cgroup namespace mode: ${requestHost.CgroupnsMode}`);
+  }
   const base = defaultHostConfig(limits);
   const hostConfig: HostConfig = { ...base, ...definedEntries(requestHost) } as HostConfig;
   // dockerd's mergeAndVerifyLogConfig: no type means the daemon's; the daemon's options fill in

@@ -229,6 +229,7 @@ export async function start(svc: ContainerService, handle: ContainerHandle): Pro
       pid: hostConfig.PidMode === 'host' ? { kind: 'host' } : { kind: 'private' },
       ipc: hostConfig.IpcMode === 'host' ? { kind: 'host' } : { kind: 'private' },
       uts: hostConfig.UTSMode === 'host' ? { kind: 'host' } : { kind: 'private' },
+      cgroupNamespace: hostConfig.CgroupnsMode === 'private' && !hostConfig.Privileged,
       swapAccounting: deps.swapAccounting,
     });
     const logType = hostConfig.LogConfig.Type;

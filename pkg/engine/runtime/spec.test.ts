@@ -225,6 +225,15 @@ describe('buildResources', () => {
   });
 });
 
+describe('cgroup namespace', () => {
+  test('a private cgroup namespace only when asked (Docker: private on v2, host on v1)', () => {
+    const types = (spec: ReturnType<typeof buildSpec>): string[] => spec.linux.namespaces.map((ns) => ns.type);
+    expect(types(buildSpec(specInput({ cgroupNamespace: true })))).toContain('cgroup');
+    expect(types(buildSpec(specInput({ cgroupNamespace: false })))).not.toContain('cgroup');
+    expect(types(buildSpec(specInput({})))).not.toContain('cgroup');
+  });
+});
+
 describe('buildProcess', () => {
   test('user, args, env, cwd and the capability sets', () => {
     const process = buildProcess(processInput({ uid: 1000, gid: 1000, additionalGids: [1000, 27], cwd: '/app', noNewPrivileges: true }));

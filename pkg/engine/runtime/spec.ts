@@ -99,6 +99,8 @@ export interface ContainerSpecInput {
   pid: NamespaceMode;
   ipc: NamespaceMode;
   uts: NamespaceMode;
+  /** A private cgroup namespace (Docker's default on cgroup v2; the host's on v1). */
+  cgroupNamespace?: boolean;
   /** Whether the memory cgroup can limit swap (memory.memsw.* exists). */
   swapAccounting: boolean;
 }
@@ -198,6 +200,7 @@ export function buildSpec(input: ContainerSpecInput): OciSpec {
     namespace('ipc', input.ipc),
     namespace('uts', input.uts),
     { type: 'mount' as const },
+    input.cgroupNamespace ? { type: 'cgroup' as const } : undefined,
   ].filter((ns): ns is OciNamespace => ns !== undefined);
   const seccomp =
     input.privileged || input.seccomp === 'unconfined'
