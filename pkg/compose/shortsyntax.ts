@@ -3,6 +3,7 @@
 // docker's nat.ParsePortSpec, compose-go's format.ParseVolume and go-shellwords.
 
 import { isIP } from 'node:net';
+import { parsePortSpecParts, publishedPort } from '../portspec/index.js';
 
 export interface PortMapping {
   readonly mode: 'ingress';
@@ -12,86 +13,20 @@ export interface PortMapping {
   readonly protocol: string;
 }
 
-function parsePortRange(spec: string): [number, number] {
-  if (spec === '') throw new Error('empty string specified for ports');
-  const parts = spec.split('-');
-  const parse = (s: string): number => {
-    if (!/^\d+$/.test(s)) throw new Error(`invalid port: ${s}`);
-    const n = Number.parseInt(s, 10);
-    if (n > 65535) throw new Error(`invalid port: ${s}`);
-    return n;
-  };
-  if (parts.length === 1) {
-    const n = parse(parts[0]);
-    return [n, n];
-  }
-  if (parts.length !== 2) throw new Error(`invalid port range: ${spec}`);
-  const start = parse(parts[0]);
-  const end = parse(parts[1]);
-  if (end < start) throw new Error(`invalid range specified for port: ${spec}`);
-  return [start, end];
-}
-
 /** Expands one short-syntax port into its mappings; throws with docker's wording on bad input. */
 export function parsePortSpec(raw: string): PortMapping[] {
-  const parts = raw.split(':');
-  const n = parts.length;
-  let ip = '';
-  let hostPort = '';
-  let containerPort = parts[n - 1];
-  if (n === 2) hostPort = parts[0];
-  else if (n === 3) [ip, hostPort] = parts;
-  else if (n > 3) {
-    ip = parts.slice(0, n - 2).join(':');
-    hostPort = parts[n - 2];
-  }
-  let proto = 'tcp';
-  const slash = containerPort.split('/');
-  if (containerPort === '' || slash[0] === '') containerPort = '';
-  else if (slash.length > 1) {
-    if (slash[1] !== '') proto = slash[1];
-    containerPort = slash[0];
-  }
-  if (ip.startsWith('[')) {
-    if (!ip.endsWith(']')) throw new Error(`invalid IP address ${ip}`);
-    ip = ip.slice(1, -1);
-  }
-  if (ip !== '' && isIP(ip) === 0) throw new Error(`invalid IP address: ${ip}`);
-  if (containerPort === '') throw new Error(`no port specified: ${raw}<empty>`);
-  let start: number;
-  let end: number;
-  try {
-    [start, end] = parsePortRange(containerPort);
-  } catch {
-    throw new Error(`invalid containerPort: ${containerPort}`);
-  }
-  let hostStart = 0;
-  let hostEnd = 0;
-  if (hostPort !== '') {
-    try {
-      [hostStart, hostEnd] = parsePortRange(hostPort);
-    } catch {
-      throw new Error(`invalid hostPort: ${hostPort}`);
-    }
-  }
-  if (hostPort !== '' && end - start !== hostEnd - hostStart && end !== start) {
-    throw new Error(`invalid ranges specified for container and host Ports: ${containerPort} and ${hostPort}`);
-  }
-  const protocol = proto.toLowerCase();
-  if (!['tcp', 'udp', 'sctp'].includes(protocol)) throw new Error(`invalid proto: ${proto}`);
+  const parts = parsePortSpecParts(raw, (ip) => isIP(ip) !== 0);
   const out: Array<PortMapping & { key: string }> = [];
-  for (let i = 0; i <= end - start; i++) {
-    let published = hostPort === '' ? '' : String(hostStart + i);
-    if (start === end && hostStart !== hostEnd) published = `${published}-${hostEnd}`;
-    const mapping: PortMapping & { key: string } = {
-      key: `${start + i}/${protocol}`,
+  for (let i = 0; i <= parts.end - parts.start; i++) {
+    const published = publishedPort(parts, i);
+    out.push({
+      key: `${parts.start + i}/${parts.protocol}`,
       mode: 'ingress',
-      ...(ip !== '' ? { host_ip: ip } : {}),
-      target: start + i,
+      ...(parts.ip !== '' ? { host_ip: parts.ip } : {}),
+      target: parts.start + i,
       ...(published !== '' ? { published } : {}),
-      protocol,
-    };
-    out.push(mapping);
+      protocol: parts.protocol,
+    });
   }
   // compose-go sorts the expanded ports by their "port/proto" key as strings
   out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

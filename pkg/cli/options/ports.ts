@@ -1,50 +1,11 @@
 // -p/--publish and --expose to ExposedPorts and PortBindings (pure): docker's
 // convertToStandardNotation plus go-connections' nat.ParsePortSpecs, with their error texts.
 import type { PortBinding, PortMap, PortSet } from '../../client/index.js';
+import { PortSpecError, parsePortRange, parsePortSpecParts, publishedPort, splitProtoPort } from '../../portspec/index.js';
 import { parseIp, splitBracketedHost } from './go-net.js';
+
+export { PortSpecError, parsePortRange, splitProtoPort };
 import { sortedMap } from './values.js';
-
-/** A publish or expose value that docker rejects; the message is docker's. */
-export class PortSpecError extends Error {}
-
-function parseUint16(text: string): number {
-  if (!/^\d+$/.test(text)) throw new PortSpecError(`strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`);
-  const value = Number(text);
-  if (value > 65535) throw new PortSpecError(`strconv.ParseUint: parsing ${JSON.stringify(text)}: value out of range`);
-  return value;
-}
-
-/** nat.ParsePortRange: `80` or `8000-8010`. */
-export function parsePortRange(text: string): [number, number] {
-  if (text === '') throw new PortSpecError('empty string specified for ports');
-  if (!text.includes('-')) {
-    const port = parseUint16(text);
-    return [port, port];
-  }
-  const parts = text.split('-');
-  const start = parseUint16(parts[0]!);
-  const end = parseUint16(parts[1]!);
-  if (end < start) throw new PortSpecError(`invalid range specified for port: ${text}`);
-  return [start, end];
-}
-
-/** nat.SplitProtoPort: `80/udp` → ['udp', '80']; a missing protocol is tcp. */
-export function splitProtoPort(text: string): [string, string] {
-  const parts = text.split('/');
-  if (text === '' || parts[0] === '') return ['', ''];
-  if (parts.length === 1) return ['tcp', text];
-  if (parts[1] === '') return ['tcp', parts[0]!];
-  return [parts[1]!, parts[0]!];
-}
-
-function splitParts(spec: string): [string, string, string] {
-  const parts = spec.split(':');
-  const count = parts.length;
-  const containerPort = parts[count - 1]!;
-  if (count === 1) return ['', '', containerPort];
-  if (count === 2) return ['', parts[0]!, containerPort];
-  return [parts.slice(0, count - 2).join(':'), parts[count - 2]!, containerPort];
-}
 
 /** docker's convertToStandardNotation: `published=8080,target=80,protocol=udp` → `8080:80/udp`. */
 function standardNotation(spec: string): string {
@@ -65,44 +26,16 @@ interface PortMapping {
 
 /** nat.ParsePortSpec: one `[ip:][hostPort:]containerPort[/proto]` value. */
 export function parsePortSpec(spec: string): PortMapping[] {
-  const [rawIp, hostPort, containerPortText] = splitParts(spec);
-  let ip = rawIp;
-  const [protocol, containerPort] = splitProtoPort(containerPortText);
-  if (ip !== '' && ip.startsWith('[')) {
+  const parts = parsePortSpecParts(spec, (ip) => Boolean(parseIp(ip)), (ip) => {
     try {
-      ip = splitBracketedHost(`${ip}:`);
+      return splitBracketedHost(`${ip}:`);
     } catch (err) {
       throw new PortSpecError(`invalid IP address ${ip}: ${(err as Error).message}`);
     }
-  }
-  if (ip !== '' && !parseIp(ip)) throw new PortSpecError(`invalid IP address: ${ip}`);
-  if (containerPort === '') throw new PortSpecError(`no port specified: ${spec}<empty>`);
-  let start: number;
-  let end: number;
-  try {
-    [start, end] = parsePortRange(containerPort);
-  } catch {
-    throw new PortSpecError(`invalid containerPort: ${containerPort}`);
-  }
-  let hostStart = 0;
-  let hostEnd = 0;
-  if (hostPort !== '') {
-    try {
-      [hostStart, hostEnd] = parsePortRange(hostPort);
-    } catch {
-      throw new PortSpecError(`invalid hostPort: ${hostPort}`);
-    }
-  }
-  // A host range for a single container port is the range to allocate from.
-  if (hostPort !== '' && end - start !== hostEnd - hostStart && end !== start) {
-    throw new PortSpecError(`invalid ranges specified for container and host Ports: ${containerPort} and ${hostPort}`);
-  }
-  if (!['tcp', 'udp', 'sctp'].includes(protocol.toLowerCase())) throw new PortSpecError(`invalid proto: ${protocol}`);
+  });
   const mappings: PortMapping[] = [];
-  for (let offset = 0; offset <= end - start; offset++) {
-    let host = hostPort === '' ? '' : String(hostStart + offset);
-    if (start === end && hostStart !== hostEnd) host = `${host}-${hostEnd}`;
-    mappings.push({ port: `${start + offset}/${protocol.toLowerCase()}`, binding: { HostIp: ip, HostPort: host } });
+  for (let offset = 0; offset <= parts.end - parts.start; offset++) {
+    mappings.push({ port: `${parts.start + offset}/${parts.protocol}`, binding: { HostIp: parts.ip, HostPort: publishedPort(parts, offset) } });
   }
   return mappings;
 }
