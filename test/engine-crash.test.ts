@@ -2,7 +2,7 @@
 // the restarted daemon re-adopts them (ps, logs -f, stop, wait work; no log line is lost).
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { TestDaemon, eventually } from './helpers/daemon.js';
+import { BERTHD, TestDaemon, eventually, run } from './helpers/daemon.js';
 
 interface Inspect {
   State: { Status: string; Running: boolean; Pid: number; ExitCode: number };
@@ -70,6 +70,14 @@ describe('daemon crash and re-adoption', () => {
     expect(state.ExitCode).toBe(7);
     await eventually(async () => ((await daemon.request('GET', `/containers/${gone}/json`)).status === 404 ? true : undefined), 10_000, 'auto-remove');
     expect(daemon.monitorPids()).toEqual([]);
+  });
+
+  test('a second berthd on the same data root refuses to start and names the first', async () => {
+    const second = await run(process.execPath, [BERTHD, '--data-root', daemon.dataRoot, '--exec-root', `${daemon.execRoot}2`, '-H', `unix://${daemon.socket}2`], process.env, { timeoutMs: 20_000 });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`another berthd (pid ${daemon.process!.pid}) is using the data root`);
+    // The running daemon still answers.
+    expect((await daemon.request('GET', '/_ping')).status).toBe(200);
   });
 
   test('a restart-always container is restarted after it died with the daemon down', async () => {

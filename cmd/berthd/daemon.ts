@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino, destination } from 'pino';
 import { ApiServer, BERTH_VERSION, Engine, engineRouter } from '../../pkg/engine/index.js';
+import { lockDataRoot } from './lock.js';
 import {
   DEFAULT_CONFIG_FILE,
   DEFAULT_UNIX_SOCKET,
@@ -177,6 +178,7 @@ export async function main(argv: string[]): Promise<void> {
     log.warn('--tls without --tlsverify: connections are encrypted but any client may use the API; add --tlsverify to require client certificates');
   }
 
+  const unlock = await lockDataRoot(path.resolve(config.dataRoot));
   const here = path.dirname(fileURLToPath(import.meta.url));
   const monitorBinary = path.resolve(here, '../../native/berth-monitor');
   if (!existsSync(monitorBinary)) throw new Error(`${monitorBinary} is missing: run npm run build`);
@@ -238,6 +240,7 @@ export async function main(argv: string[]): Promise<void> {
     log.info({ signal }, 'shutting down: containers keep running');
     await server.close();
     await engine.close();
+    await unlock();
     if (pidfile) await rm(pidfile, { force: true });
     process.exit(0);
   };
